@@ -1,0 +1,36 @@
+# Two commands on a fresh machine: `make demo` (the main job) and `make test` (the suite).
+# Each creates .venv and installs what it needs first.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+
+.PHONY: demo test lint format bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-dev: pyproject.toml $(VENV)/.installed
+	$(BIN)/python -m pip install --quiet -e ".[dev,postgres,spark,semantic,prices]"
+	touch $@
+
+demo: $(VENV)/.installed
+	$(BIN)/aiue demo --dir demo
+
+test: $(VENV)/.installed-dev
+	$(BIN)/ruff check python tests
+	$(BIN)/ruff format --check python tests
+	$(BIN)/python -m pytest
+
+lint: $(VENV)/.installed-dev
+	$(BIN)/ruff check python tests
+
+format: $(VENV)/.installed-dev
+	$(BIN)/ruff format python tests
+
+clean:
+	rm -rf $(VENV) demo target logs .aiue

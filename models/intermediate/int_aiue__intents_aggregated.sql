@@ -1,0 +1,117 @@
+{#- Calls rolled up to their intent: counts, tokens, costs, first call and primary model. -#}
+with calls as (
+
+    select * from {{ ref('int_aiue__calls_priced') }}
+
+),
+
+first_calls as (
+
+    select
+        intent_id,
+        feature_tag,
+        conversation_id,
+        user_id,
+        call_date as intent_date
+    from (
+        select
+            *,
+            row_number() over (partition by intent_id order by started_at, span_id) as call_order
+        from calls
+    ) as ordered_calls
+    where call_order = 1
+
+),
+
+model_costs as (
+
+    select
+        intent_id,
+        provider_name,
+        coalesce(response_model, request_model) as response_model,
+        sum(token_cost) as model_token_cost
+    from calls
+    where is_inference
+    group by intent_id, provider_name, coalesce(response_model, request_model)
+
+),
+
+primary_models as (
+
+    select intent_id, provider_name, response_model
+    from (
+        select
+            *,
+            row_number() over (
+                partition by intent_id
+                order by model_token_cost desc, response_model nulls last, provider_name nulls last
+            ) as model_rank
+        from model_costs
+    ) as ranked_models
+    where model_rank = 1
+
+),
+
+rollup as (
+
+    select
+        intent_id,
+        count(*) as calls,
+        sum(case when is_inference then 1 else 0 end) as inference_calls,
+        sum(case when is_tool then 1 else 0 end) as tool_calls,
+        sum(case when attempt > 1 then 1 else 0 end) as retry_calls,
+        sum(case when status_code = 'ERROR' then 1 else 0 end) as failed_calls,
+        sum(case when cost_source = 'unpriced' then 1 else 0 end) as unpriced_calls,
+        greatest(count(distinct turn_index), 1) as turns,
+        sum(case when is_inference then coalesce(input_tokens, 0) else 0 end) as input_tokens,
+        sum(case when is_inference then coalesce(output_tokens, 0) else 0 end) as output_tokens,
+        sum(case when is_inference then coalesce(cache_read_input_tokens, 0) else 0 end) as cache_read_input_tokens,
+        sum(case when is_inference then coalesce(cache_creation_input_tokens, 0) else 0 end) as cache_creation_input_tokens,
+        sum(case when is_inference then coalesce(reasoning_output_tokens, 0) else 0 end) as reasoning_output_tokens,
+        sum(token_cost) as token_cost,
+        sum(tool_cost) as tool_cost,
+        sum(case when attempt > 1 or status_code = 'ERROR' then token_cost else 0 end) as retry_cost,
+        min(started_at) as first_call_at,
+        max(coalesce(ended_at, started_at)) as last_call_at
+    from calls
+    group by intent_id
+
+),
+
+final as (
+
+    select
+        rollup.intent_id,
+        first_calls.conversation_id,
+        first_calls.user_id,
+        first_calls.feature_tag,
+        primary_models.provider_name,
+        primary_models.response_model,
+        rollup.calls,
+        rollup.inference_calls,
+        rollup.tool_calls,
+        rollup.retry_calls,
+        rollup.failed_calls,
+        rollup.unpriced_calls,
+        rollup.turns,
+        rollup.input_tokens,
+        rollup.output_tokens,
+        rollup.input_tokens + rollup.output_tokens as tokens,
+        rollup.cache_read_input_tokens,
+        rollup.cache_creation_input_tokens,
+        rollup.reasoning_output_tokens,
+        rollup.token_cost,
+        rollup.tool_cost,
+        rollup.retry_cost,
+        first_calls.intent_date,
+        rollup.first_call_at,
+        rollup.last_call_at
+    from rollup
+    inner join first_calls
+        on rollup.intent_id = first_calls.intent_id
+    left join primary_models
+        on rollup.intent_id = primary_models.intent_id
+
+)
+
+select * from final

@@ -1,0 +1,49 @@
+"""Where the dbt project lives and which files make up its contracts."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+SEED_COLUMNS: dict[str, list[str]] = {
+    "aiue_model_prices": [
+        "provider", "model", "usage_type", "price_per_million", "currency",
+        "valid_from", "valid_to", "source",
+    ],
+    "aiue_escalation_costs": [
+        "feature_tag", "escalation_channel", "minutes_per_ticket", "loaded_hourly_rate",
+        "cost_per_ticket", "currency", "valid_from", "valid_to",
+    ],
+    "aiue_review_costs": [
+        "feature_tag", "minutes_per_review", "loaded_hourly_rate", "cost_per_review",
+        "currency", "valid_from", "valid_to",
+    ],
+    "aiue_tool_costs": ["tool_name", "cost_per_call", "currency", "valid_from", "valid_to"],
+}
+
+INPUT_REQUIRED_COLUMNS: dict[str, list[str]] = {
+    "genai_spans": ["trace_id", "span_id", "start_time"],
+    "outcomes": ["intent_id", "is_success"],
+}
+
+OUTCOME_COLUMNS = [
+    "intent_id", "is_success", "is_escalated", "is_human_reviewed", "signal",
+    "escalation_channel", "labeled_at",
+]
+
+RAW_SCHEMA = "aiue_raw"
+MART_SCHEMA_SUFFIX = "aiue"
+
+
+def project_dir() -> Path:
+    """The dbt project: $AIUE_PROJECT_DIR, else the checkout this package was installed from."""
+    override = os.environ.get("AIUE_PROJECT_DIR")
+    candidates = [Path(override)] if override else []
+    candidates += [parent for parent in Path(__file__).resolve().parents]
+    for candidate in candidates:
+        if (candidate / "dbt_project.yml").is_file() and (candidate / "models").is_dir():
+            return candidate
+    raise FileNotFoundError(
+        "Cannot find the ai_unit_economics dbt project. Install the package from a checkout "
+        "(pip install -e .) or set AIUE_PROJECT_DIR to the folder holding dbt_project.yml."
+    )

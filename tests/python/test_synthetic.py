@@ -1,0 +1,426 @@
+"""Tests for the synthetic data generator (no dbt, no warehouse)."""
+
+from __future__ import annotations
+
+import csv
+import re
+from collections import Counter, defaultdict
+from datetime import date
+from fractions import Fraction
+from pathlib import Path
+
+import pytest
+
+from ai_unit_economics.synthetic import (
+    OUTCOME_COLUMNS,
+    SPAN_COLUMNS,
+    generate,
+    generate_scenarios,
+    main,
+)
+
+Row = dict[str, str]
+
+# Per-1M-token list prices of the scenario models (the article's figures).
+PRICES: dict[str, tuple[Fraction, Fraction]] = {
+    "gpt-4o-mini": (Fraction(15, 100), Fraction(60, 100)),
+    "gpt-4-turbo": (Fraction(10), Fraction(30)),
+    "gpt-4o": (Fraction(25, 10), Fraction(10)),
+}
+SCENARIOS = ("scenario_a_mini", "scenario_b_reasoning", "cpo_baseline", "cpo_cheaper_model")
+TOKEN_COLUMNS = (
+    "input_tokens",
+    "output_tokens",
+    "cache_read_input_tokens",
+    "cache_creation_input_tokens",
+    "reasoning_output_tokens",
+)
+TS = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$")
+
+
+def read(path: Path) -> tuple[list[str], list[Row]]:
+    with path.open(encoding="utf-8", newline="") as handle:
+        reader = csv.DictReader(handle)
+        rows = list(reader)
+        return list(reader.fieldnames or []), rows
+
+
+@pytest.fixture(scope="module")
+def full(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    return generate(tmp_path_factory.mktemp("full"), n_intents=2000, seed=42)
+
+
+@pytest.fixture(scope="module")
+def spans(full: dict[str, Path]) -> list[Row]:
+    return read(full["genai_spans"])[1]
+
+
+@pytest.fixture(scope="module")
+def outcomes(full: dict[str, Path]) -> list[Row]:
+    return read(full["outcomes"])[1]
+
+
+@pytest.fixture(scope="module")
+def scenario_only(tmp_path_factory: pytest.TempPathFactory) -> tuple[list[Row], list[Row]]:
+    paths = generate_scenarios(tmp_path_factory.mktemp("scenarios"))
+    return read(paths["genai_spans"])[1], read(paths["outcomes"])[1]
+
+
+def key(row: Row) -> str:
+    return row["intent_id"] or row["conversation_id"]
+
+
+def token_cost(rows: list[Row]) -> Fraction:
+    total = Fraction(0)
+    for row in rows:
+        price_in, price_out = PRICES[row["request_model"]]
+        total += price_in * int(row["input_tokens"]) + price_out * int(row["output_tokens"])
+    return total / 1_000_000
+
+
+def latest_labels(outcomes: list[Row]) -> dict[str, Row]:
+    latest: dict[str, Row] = {}
+    for row in sorted(outcomes, key=lambda r: r["labeled_at"]):
+        latest[row["intent_id"]] = row
+    return latest
+
+
+# ---- files and determinism ------------------------------------------------------------------
+
+
+def test_returns_paths_and_writes_headers(tmp_path: Path) -> None:
+    paths = generate(tmp_path / "new" / "dir", n_intents=50, seed=1)
+    assert set(paths) == {"genai_spans", "outcomes"}
+    assert paths["genai_spans"].name == "genai_spans.csv"
+    assert paths["outcomes"].name == "outcomes.csv"
+    assert read(paths["genai_spans"])[0] == list(SPAN_COLUMNS)
+    assert read(paths["outcomes"])[0] == list(OUTCOME_COLUMNS)
+
+
+def test_deterministic(tmp_path: Path) -> None:
+    first = generate(tmp_path / "a", n_intents=300, seed=7)
+    second = generate(tmp_path / "b", n_intents=300, seed=7)
+    other = generate(tmp_path / "c", n_intents=300, seed=8)
+    for name in ("genai_spans", "outcomes"):
+        assert first[name].read_bytes() == second[name].read_bytes()
+        assert first[name].read_bytes() != other[name].read_bytes()
+
+
+def test_scenarios_deterministic_and_seed_independent(tmp_path: Path) -> None:
+    one = generate_scenarios(tmp_path / "one")
+    two = generate_scenarios(tmp_path / "two")
+    assert one["genai_spans"].read_bytes() == two["genai_spans"].read_bytes()
+    assert one["outcomes"].read_bytes() == two["outcomes"].read_bytes()
+    # The scenario rows inside generate() are exactly the scenario-only rows, whatever the seed.
+    scenario_spans = read(one["genai_spans"])[1]
+    for seed in (1, 2):
+        mixed = read(generate(tmp_path / f"s{seed}", n_intents=30, seed=seed)["genai_spans"])[1]
+        assert [r for r in mixed if r["feature_tag"] in SCENARIOS] == scenario_spans
+
+
+def test_rows_are_sorted(spans: list[Row], outcomes: list[Row]) -> None:
+    span_keys = [(r["start_time"], r["trace_id"], r["span_id"]) for r in spans]
+    assert span_keys == sorted(span_keys)
+    outcome_keys = [(r["intent_id"], r["labeled_at"], r["signal"]) for r in outcomes]
+    assert outcome_keys == sorted(outcome_keys)
+
+
+def test_without_scenarios(tmp_path: Path) -> None:
+    paths = generate(tmp_path, n_intents=100, seed=3, include_scenarios=False)
+    rows = read(paths["genai_spans"])[1]
+    assert rows
+    assert not {r["feature_tag"] for r in rows} & set(SCENARIOS)
+    assert len({key(r) for r in rows}) == 100
+
+
+# ---- span contract --------------------------------------------------------------------------
+
+
+def test_span_fields(spans: list[Row]) -> None:
+    assert len({(r["trace_id"], r["span_id"]) for r in spans}) == len(spans)
+    for row in spans:
+        assert re.fullmatch(r"[0-9a-f]{32}", row["trace_id"]), row
+        assert re.fullmatch(r"[0-9a-f]{16}", row["span_id"]), row
+        assert row["parent_span_id"] == "" or re.fullmatch(r"[0-9a-f]{16}", row["parent_span_id"])
+        assert TS.match(row["start_time"]) and TS.match(row["end_time"]), row
+        assert row["end_time"] > row["start_time"], row
+        assert row["status_code"] in {"OK", "ERROR", "UNSET"}
+        assert row["conversation_id"], row
+        assert row["response_model"] == row["request_model"]
+        op = row["operation_name"]
+        assert op in {"chat", "embeddings", "execute_tool", "invoke_agent"}
+        if op in {"chat", "embeddings"}:
+            assert row["span_name"] == f"{op} {row['request_model']}"
+        elif op == "execute_tool":
+            assert row["tool_name"] in {"web_search", "sql_query", "crm_lookup"}
+            assert row["span_name"] == f"execute_tool {row['tool_name']}"
+            assert all(row[c] == "" for c in TOKEN_COLUMNS)
+        else:
+            assert row["span_name"].startswith("invoke_agent ")
+        if op == "embeddings":
+            assert row["request_model"] == "text-embedding-3-small"
+
+
+def test_models_match_price_seed(spans: list[Row]) -> None:
+    pairs = {(r["provider_name"], r["request_model"]) for r in spans if r["request_model"]}
+    assert pairs == {
+        ("openai", "gpt-4o-mini"),
+        ("openai", "gpt-4o"),
+        ("openai", "gpt-4-turbo"),
+        ("openai", "text-embedding-3-small"),
+        ("anthropic", "claude-sonnet-4"),
+        ("anthropic", "claude-3-5-haiku"),
+        ("google", "gemini-2.0-flash"),
+    }
+
+
+def test_error_rows_have_error_type(spans: list[Row]) -> None:
+    statuses = Counter(r["status_code"] for r in spans)
+    assert statuses["ERROR"] > 0 and statuses["UNSET"] > 0
+    for row in spans:
+        if row["status_code"] == "ERROR":
+            assert row["error_type"] in {"timeout", "rate_limit", "invalid_json", "server_error"}
+        else:
+            assert row["error_type"] == ""
+
+
+def test_token_invariants(spans: list[Row]) -> None:
+    inference = [r for r in spans if r["operation_name"] in {"chat", "embeddings"}]
+    for row in inference:
+        tokens = {c: int(row[c]) for c in TOKEN_COLUMNS}
+        assert all(v >= 0 for v in tokens.values())
+        cached = tokens["cache_read_input_tokens"] + tokens["cache_creation_input_tokens"]
+        assert cached <= tokens["input_tokens"], row
+        assert tokens["reasoning_output_tokens"] <= tokens["output_tokens"], row
+    chats = [r for r in inference if r["operation_name"] == "chat"]
+    cache_read = {r["provider_name"] for r in chats if int(r["cache_read_input_tokens"])}
+    assert cache_read == {"openai", "anthropic"}
+    cache_write = {r["provider_name"] for r in chats if int(r["cache_creation_input_tokens"])}
+    assert cache_write == {"anthropic"}
+    assert any(int(r["reasoning_output_tokens"]) for r in chats)
+
+
+def test_agent_spans_repeat_children_totals(spans: list[Row]) -> None:
+    agents = [r for r in spans if r["operation_name"] == "invoke_agent"]
+    random_intents = {key(r) for r in spans if r["feature_tag"] not in SCENARIOS}
+    assert 0.1 < len(agents) / len(random_intents) < 0.3
+    children: dict[tuple[str, str], list[Row]] = defaultdict(list)
+    for row in spans:
+        children[(row["trace_id"], row["parent_span_id"])].append(row)
+    for agent in agents:
+        kids = children[(agent["trace_id"], agent["span_id"])]
+        assert any(k["operation_name"] == "chat" for k in kids)
+        for column in TOKEN_COLUMNS:
+            assert int(agent[column]) == sum(int(k[column]) for k in kids if k[column] != "")
+        for kid in kids:
+            assert agent["start_time"] < kid["start_time"] and kid["end_time"] < agent["end_time"]
+
+
+def test_retries_follow_failures(spans: list[Row]) -> None:
+    calls: dict[tuple[str, str], dict[int, Row]] = defaultdict(dict)
+    for row in spans:
+        if row["operation_name"] == "chat":
+            attempts = calls[(key(row), row["turn_index"])]
+            assert int(row["attempt"]) not in attempts
+            attempts[int(row["attempt"])] = row
+    retried = 0
+    for attempts in calls.values():
+        assert sorted(attempts) == list(range(1, len(attempts) + 1))
+        assert max(attempts) <= 3
+        for number, row in attempts.items():
+            if number > 1:
+                retried += 1
+                before = attempts[number - 1]
+                assert before["status_code"] == "ERROR"
+                assert before["end_time"] < row["start_time"]
+    assert retried > 0
+
+
+def test_intent_id_fallback_and_reported_cost(spans: list[Row]) -> None:
+    random_rows = [r for r in spans if r["feature_tag"] not in SCENARIOS]
+    intents = {key(r) for r in random_rows}
+    without_id = {r["conversation_id"] for r in random_rows if not r["intent_id"]}
+    assert 0.02 < len(without_id) / len(intents) < 0.09
+    # An intent's rows either all carry the intent id or none does.
+    by_conversation: dict[str, set[str]] = defaultdict(set)
+    for row in random_rows:
+        by_conversation[row["conversation_id"]].add(row["intent_id"])
+    assert all(len(ids) == 1 for ids in by_conversation.values())
+
+    chats = [r for r in random_rows if r["operation_name"] == "chat"]
+    reported = [r for r in spans if r["reported_cost"]]
+    assert 0.005 < len(reported) / len(chats) < 0.04
+    for row in reported:
+        assert row["operation_name"] == "chat" and row["reported_cost_currency"] == "USD"
+        assert float(row["reported_cost"]) > 0
+    assert all(r["reported_cost_currency"] == "" for r in spans if not r["reported_cost"])
+
+
+def test_features_and_date_range(spans: list[Row]) -> None:
+    features = {r["feature_tag"] for r in spans}
+    assert features == {
+        "support_chat",
+        "code_review",
+        "invoice_extraction",
+        "search_answers",
+        "doc_summarize",
+        *SCENARIOS,
+    }
+    days = {r["start_time"][:10] for r in spans}
+    assert min(days) == "2026-09-01"
+    assert max(days) <= "2026-11-01"
+    assert len(days) >= 55
+
+
+def test_custom_dates(tmp_path: Path) -> None:
+    paths = generate(tmp_path, n_intents=200, seed=5, start_date=date(2025, 1, 1), days=7)
+    rows = read(paths["genai_spans"])[1]
+    days = {r["start_time"][:10] for r in rows}
+    assert min(days) == "2025-01-01" and max(days) <= "2025-01-08"
+
+
+# ---- outcomes -------------------------------------------------------------------------------
+
+
+def test_outcome_contract(spans: list[Row], outcomes: list[Row]) -> None:
+    last_end: dict[str, str] = {}
+    for row in spans:
+        last_end[key(row)] = max(last_end.get(key(row), ""), row["end_time"])
+    for row in outcomes:
+        assert row["intent_id"] in last_end, row
+        assert row["labeled_at"] > last_end[row["intent_id"]], row
+        assert TS.match(row["labeled_at"])
+        for column in ("is_success", "is_escalated", "is_human_reviewed"):
+            assert row[column] in {"true", "false"}
+        assert row["signal"] in {"explicit", "implicit", "evaluator"}
+        if row["is_escalated"] == "true":
+            assert row["escalation_channel"] in {"support_ticket", "live_chat"}
+        else:
+            assert row["escalation_channel"] == ""
+    # Intents without an intent_id are labelled under their conversation id.
+    fallback = {r["conversation_id"] for r in spans if not r["intent_id"]}
+    assert fallback & {r["intent_id"] for r in outcomes}
+
+
+def test_unlabelled_and_relabelled(spans: list[Row], outcomes: list[Row]) -> None:
+    random_intents = {key(r) for r in spans if r["feature_tag"] not in SCENARIOS}
+    rows_per_intent = Counter(r["intent_id"] for r in outcomes)
+    unlabelled = random_intents - set(rows_per_intent)
+    assert 0.05 < len(unlabelled) / len(random_intents) < 0.11
+    twice = [i for i, n in rows_per_intent.items() if n == 2]
+    assert 0.03 < len(twice) / len(random_intents) < 0.07
+    assert max(rows_per_intent.values()) == 2
+    by_intent: dict[str, list[Row]] = defaultdict(list)
+    for row in outcomes:
+        by_intent[row["intent_id"]].append(row)
+    for intent in twice:
+        early, late = sorted(by_intent[intent], key=lambda r: r["labeled_at"])
+        assert early["labeled_at"] < late["labeled_at"]
+        assert (early["signal"], late["signal"]) == ("implicit", "explicit")
+        assert early["is_success"] != late["is_success"]
+    latest = latest_labels(outcomes).values()
+    assert any(r["is_escalated"] == "true" and r["is_human_reviewed"] == "true" for r in latest)
+
+
+def test_cheap_model_needs_more_turns_and_fails_more(spans: list[Row], outcomes: list[Row]) -> None:
+    """support_chat: gpt-4o-mini has more turns, more retries and less success than gpt-4o."""
+    turns: dict[str, set[str]] = defaultdict(set)
+    model: dict[str, str] = {}
+    for row in spans:
+        if row["feature_tag"] == "support_chat" and row["operation_name"] == "chat":
+            turns[key(row)].add(row["turn_index"])
+            model[key(row)] = row["request_model"]
+    latest = latest_labels(outcomes)
+
+    def stats(name: str) -> tuple[float, float]:
+        ids = [i for i, m in model.items() if m == name]
+        labelled = [latest[i] for i in ids if i in latest]
+        mean_turns = sum(len(turns[i]) for i in ids) / len(ids)
+        success = sum(r["is_success"] == "true" for r in labelled) / len(labelled)
+        return mean_turns, success
+
+    mini_turns, mini_success = stats("gpt-4o-mini")
+    big_turns, big_success = stats("gpt-4o")
+    assert mini_turns > big_turns
+    assert mini_success < big_success
+
+
+# ---- the article scenarios ------------------------------------------------------------------
+
+
+def test_scenario_a(scenario_only: tuple[list[Row], list[Row]]) -> None:
+    spans, outcomes = scenario_only
+    rows = [r for r in spans if r["feature_tag"] == "scenario_a_mini"]
+    intents = {r["intent_id"] for r in rows}
+    assert len(intents) == 300
+    assert len(rows) == 1500
+    assert {r["request_model"] for r in rows} == {"gpt-4o-mini"}
+    assert {r["turn_index"] for r in rows} == {"1", "2", "3", "4", "5"}
+    assert token_cost(rows) == Fraction(57, 100)
+    assert token_cost(rows) / len(intents) == Fraction(19, 10_000)  # $0.0019 per intent
+    labels = [r for r in outcomes if r["intent_id"] in intents]
+    assert len(labels) == 300
+    assert sum(r["is_success"] == "true" for r in labels) == 210
+    for row in labels:
+        failed = row["is_success"] == "false"
+        assert row["is_escalated"] == ("true" if failed else "false")
+        assert row["escalation_channel"] == ("support_ticket" if failed else "")
+
+
+def test_scenario_b(scenario_only: tuple[list[Row], list[Row]]) -> None:
+    spans, outcomes = scenario_only
+    rows = [r for r in spans if r["feature_tag"] == "scenario_b_reasoning"]
+    intents = {r["intent_id"] for r in rows}
+    assert len(intents) == len(rows) == 200
+    assert token_cost(rows) == Fraction(28, 10)
+    labels = [r for r in outcomes if r["intent_id"] in intents]
+    assert sum(r["is_success"] == "true" for r in labels) == 190
+    assert sum(r["is_escalated"] == "true" for r in labels) == 10
+
+
+@pytest.mark.parametrize(
+    ("feature", "model", "cost", "successes"),
+    [("cpo_baseline", "gpt-4-turbo", 1000, 500), ("cpo_cheaper_model", "gpt-4o", 800, 320)],
+)
+def test_cost_per_outcome_scenarios(
+    scenario_only: tuple[list[Row], list[Row]],
+    feature: str,
+    model: str,
+    cost: int,
+    successes: int,
+) -> None:
+    spans, outcomes = scenario_only
+    rows = [r for r in spans if r["feature_tag"] == feature]
+    intents = {r["intent_id"] for r in rows}
+    assert len(intents) == len(rows) == 1000
+    assert {r["request_model"] for r in rows} == {model}
+    assert token_cost(rows) == cost
+    labels = [r for r in outcomes if r["intent_id"] in intents]
+    assert sum(r["is_success"] == "true" for r in labels) == successes
+    assert all(r["is_escalated"] == "false" for r in labels)
+
+
+def test_scenarios_are_plain(scenario_only: tuple[list[Row], list[Row]]) -> None:
+    spans, outcomes = scenario_only
+    assert {r["feature_tag"] for r in spans} == set(SCENARIOS)
+    for row in spans:
+        assert (row["status_code"], row["attempt"], row["provider_name"]) == ("OK", "1", "openai")
+        assert row["operation_name"] == "chat"
+        assert row["cache_read_input_tokens"] == row["cache_creation_input_tokens"] == "0"
+        assert row["reasoning_output_tokens"] == "0"
+    assert len(outcomes) == len({r["intent_id"] for r in outcomes}) == 2500
+    assert {r["signal"] for r in outcomes} == {"explicit"}
+    assert {r["is_human_reviewed"] for r in outcomes} == {"false"}
+    days = {r["start_time"][:10] for r in spans}
+    assert min(days) == "2026-09-01" and max(days) <= "2026-10-31"
+
+
+# ---- command line ---------------------------------------------------------------------------
+
+
+def test_main(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--out", str(tmp_path / "cli"), "--intents", "40", "--seed", "3"]) == 0
+    printed = capsys.readouterr().out
+    assert "spans" in printed and "2540 intents" in printed and "outcome rows" in printed
+    assert main(["--out", str(tmp_path / "only"), "--scenarios-only"]) == 0
+    assert "3700 spans over 2500 intents" in capsys.readouterr().out
