@@ -1,0 +1,55 @@
+"""Shared fixtures. Builds are slow-ish (seconds), so each dataset is built once per session."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from ai_unit_economics.pipeline import run_pipeline
+from ai_unit_economics.synthetic import generate, generate_scenarios
+
+FIXTURES = Path(__file__).parent / "fixtures"
+IN_CI = os.environ.get("CI") == "true"
+
+
+@dataclass
+class Build:
+    """A built DuckDB file and the input folder it came from."""
+
+    input_dir: Path
+    db_path: Path
+
+    def query(self, sql: str) -> list[tuple]:
+        with duckdb.connect(str(self.db_path)) as connection:
+            return connection.execute(sql).fetchall()
+
+    def records(self, sql: str) -> list[dict]:
+        with duckdb.connect(str(self.db_path)) as connection:
+            cursor = connection.execute(sql)
+            names = [column[0] for column in cursor.description]
+            return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+
+def build(input_dir: Path, db_path: Path) -> Build:
+    run_pipeline(input_dir, db_path)
+    return Build(input_dir, db_path)
+
+
+@pytest.fixture(scope="session")
+def sample_build(tmp_path_factory: pytest.TempPathFactory) -> Build:
+    """The generated sample (random features + the article scenarios), built on DuckDB."""
+    root = tmp_path_factory.mktemp("sample")
+    generate(root / "data", n_intents=1500, seed=7)
+    return build(root / "data", root / "aiue.duckdb")
+
+
+@pytest.fixture(scope="session")
+def scenario_build(tmp_path_factory: pytest.TempPathFactory) -> Build:
+    """Only the article scenarios, built on DuckDB."""
+    root = tmp_path_factory.mktemp("scenarios")
+    generate_scenarios(root / "data")
+    return build(root / "data", root / "aiue.duckdb")
