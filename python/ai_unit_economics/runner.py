@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -11,13 +13,32 @@ from .errors import BuildError
 from .project import RAW_SCHEMA, project_dir
 
 
-def dbt_env(target: str, db_path: Path | None, seed_dir: Path | None) -> dict[str, str]:
-    env = {"AIUE_TARGET": target}
-    if db_path is not None:
-        env["AIUE_DUCKDB_PATH"] = str(db_path.resolve())
-    if seed_dir is not None:
-        env["AIUE_SEED_PATH"] = str(seed_dir.resolve())
-    return env
+def dbt_env(target: str, db_path: Path | None, seed_dir: Path | None) -> dict[str, str | None]:
+    """The profile's env vars for one run; None means unset (use the profile's default)."""
+    return {
+        "AIUE_TARGET": target,
+        "AIUE_DUCKDB_PATH": str(db_path.resolve()) if db_path is not None else None,
+        "AIUE_SEED_PATH": str(seed_dir.resolve()) if seed_dir is not None else None,
+    }
+
+
+@contextmanager
+def _environment(values: dict[str, str | None]) -> Iterator[None]:
+    """Set (or unset) env vars for the duration of one in-process dbt run."""
+    saved = {name: os.environ.get(name) for name in values}
+    try:
+        for name, value in values.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+        yield
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
 
 
 def run_dbt(
@@ -36,7 +57,6 @@ def run_dbt(
     project = project_dir()
     work_dir = work_dir or (db_path.parent if db_path else project) / ".aiue"
     all_vars = {"aiue_source_schema": RAW_SCHEMA, **(variables or {})}
-    os.environ.update(dbt_env(target, db_path, seed_dir))
     args = [
         command,
         "--project-dir", str(project),
@@ -47,7 +67,8 @@ def run_dbt(
         "--vars", json.dumps(all_vars),
         *(extra_args or []),
     ]
-    result = dbtRunner().invoke(args)
+    with _environment(dbt_env(target, db_path, seed_dir)):
+        result = dbtRunner().invoke(args)
     if result.success:
         return
     failures = []
