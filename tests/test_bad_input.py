@@ -21,7 +21,8 @@ def test_bad_spans_are_rejected_with_a_reason_naming_the_column_and_value(bad: B
     rejected = {
         row[0]: row[1]
         for row in bad.query(
-            "select source_row_number, rejection_reason from main_aiue.rejected_spans")
+            "select source_row_number, rejection_reason from main_aiue.rejected_spans"
+        )
     }
     assert rejected == {
         2: "span_id is missing",
@@ -36,8 +37,9 @@ def test_bad_spans_are_rejected_with_a_reason_naming_the_column_and_value(bad: B
 
 
 def test_bad_outcomes_are_rejected_with_a_reason(bad: Build) -> None:
-    rejected = dict(bad.query(
-        "select source_row_number, rejection_reason from main_aiue.rejected_outcomes"))
+    rejected = dict(
+        bad.query("select source_row_number, rejection_reason from main_aiue.rejected_outcomes")
+    )
     assert rejected == {
         2: "is_success is not true/false/1/0/yes/no: maybe",
         3: "intent_id is missing",
@@ -50,7 +52,8 @@ def test_rows_are_conserved(bad: Build) -> None:
     counts = bad.query("""
         select
           (select count(*) from aiue_raw.genai_spans),
-          (select count(*) from main_aiue.fct_llm_calls) + (select count(*) from main_aiue.rejected_spans),
+          (select count(*) from main_aiue.fct_llm_calls)
+            + (select count(*) from main_aiue.rejected_spans),
           (select count(*) from aiue_raw.outcomes),
           (select count(*) from main_aiue.fct_intents where is_labeled)
             + (select count(*) from main_aiue.rejected_outcomes)
@@ -58,7 +61,9 @@ def test_rows_are_conserved(bad: Build) -> None:
     assert counts == [(8, 8, 4, 4)]
 
 
-def test_missing_required_column_is_a_clear_error(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+def test_missing_required_column_is_a_clear_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture
+) -> None:
     folder = tmp_path / "input"
     folder.mkdir()
     (folder / "genai_spans.csv").write_text("trace_id,start_time\nt1,2026-01-01T00:00:00Z\n")
@@ -82,7 +87,9 @@ def test_missing_input_folder_and_unknown_seed_are_clear_errors(
     assert "prices.csv: not a known seed" in capsys.readouterr().err
 
 
-def test_seed_override_with_a_missing_column_names_it(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+def test_seed_override_with_a_missing_column_names_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture
+) -> None:
     folder = tmp_path / "input"
     shutil.copytree(FIXTURES / "bad", folder)
     (folder / "seeds" / "aiue_review_costs.csv").write_text("feature_tag,minutes_per_review\n*,2\n")

@@ -63,36 +63,80 @@ def test_agent_spans_are_not_double_counted(small: Build) -> None:
 
 
 def test_intents_roll_up_costs_labels_and_fallback_ids(small: Build) -> None:
-    rows = {
-        row["intent_id"]: row
-        for row in small.records("select * from main_aiue.fct_intents")
-    }
+    rows = {row["intent_id"]: row for row in small.records("select * from main_aiue.fct_intents")}
     assert set(rows) == {"i1", "i2", "conv-3", "i4"}
     i1, i2, conv3, i4 = rows["i1"], rows["i2"], rows["conv-3"], rows["i4"]
     assert (i1["token_cost"], i1["retry_cost"], i1["tool_cost"], i1["total_cost"]) == (
-        D("0.0038"), D("0.0038"), D("0.005"), D("0.0088"))
+        D("0.0038"),
+        D("0.0038"),
+        D("0.005"),
+        D("0.0088"),
+    )
     assert (i1["calls"], i1["retry_calls"], i1["failed_calls"], i1["turns"]) == (3, 1, 1, 1)
     assert i1["is_success"] is True
-    assert (i2["escalation_cost"], i2["review_cost"], i2["total_cost"]) == (D(15), D(2), D("17.009"))
-    assert (i2["response_model"], i2["turns"], str(i2["intent_date"])) == ("model-a", 2, "2026-01-02")
-    assert (conv3["label_state"], conv3["is_success"], conv3["response_model"]) == ("unlabeled", None, "model-b")
+    assert (i2["escalation_cost"], i2["review_cost"], i2["total_cost"]) == (
+        D(15),
+        D(2),
+        D("17.009"),
+    )
+    assert (i2["response_model"], i2["turns"], str(i2["intent_date"])) == (
+        "model-a",
+        2,
+        "2026-01-02",
+    )
+    assert (conv3["label_state"], conv3["is_success"], conv3["response_model"]) == (
+        "unlabeled",
+        None,
+        "model-b",
+    )
     assert conv3["total_cost"] == D("0.010")
     assert (i4["is_success"], i4["outcome_signal"], i4["turns"]) == (True, "explicit", 1)
 
 
-def test_every_metric_matches_the_hand_computation(small: Build, capsys: pytest.CaptureFixture) -> None:
-    assert aiue(["metrics", "--db", str(small.db_path), "--by", "feature_tag,response_model",
-                 "--format", "json"]) == 0
-    records = {(r["feature_tag"], r["response_model"]): r for r in json.loads(capsys.readouterr().out)}
+def test_every_metric_matches_the_hand_computation(
+    small: Build, capsys: pytest.CaptureFixture
+) -> None:
+    assert (
+        aiue(
+            [
+                "metrics",
+                "--db",
+                str(small.db_path),
+                "--by",
+                "feature_tag,response_model",
+                "--format",
+                "json",
+            ]
+        )
+        == 0
+    )
+    records = {
+        (r["feature_tag"], r["response_model"]): r for r in json.loads(capsys.readouterr().out)
+    }
     f1a = records[("f1", "model-a")]
     assert list(f1a) == [
-        "feature_tag", "response_model", "intents", "labeled_intents", "successful_intents",
-        "success_rate", "calls", "tokens", "token_cost", "retry_cost", "labor_cost", "total_cost",
-        "cost_per_million_tokens", "cost_per_intent", "cost_per_success", "escalation_rate",
-        "avg_turns_per_intent", "is_sufficient_sample",
+        "feature_tag",
+        "response_model",
+        "intents",
+        "labeled_intents",
+        "successful_intents",
+        "success_rate",
+        "calls",
+        "tokens",
+        "token_cost",
+        "retry_cost",
+        "labor_cost",
+        "total_cost",
+        "cost_per_million_tokens",
+        "cost_per_intent",
+        "cost_per_success",
+        "escalation_rate",
+        "avg_turns_per_intent",
+        "is_sufficient_sample",
     ]
-    assert {k: f1a[k] for k in ("intents", "labeled_intents", "successful_intents", "calls", "tokens")} == {
-        "intents": 2, "labeled_intents": 2, "successful_intents": 1, "calls": 5, "tokens": 4700}
+    assert {
+        k: f1a[k] for k in ("intents", "labeled_intents", "successful_intents", "calls", "tokens")
+    } == {"intents": 2, "labeled_intents": 2, "successful_intents": 1, "calls": 5, "tokens": 4700}
     assert f1a["token_cost"] == pytest.approx(0.0128, rel=1e-12)
     assert f1a["retry_cost"] == pytest.approx(0.0038, rel=1e-12)
     assert f1a["labor_cost"] == pytest.approx(17, rel=1e-12)
@@ -106,8 +150,12 @@ def test_every_metric_matches_the_hand_computation(small: Build, capsys: pytest.
     assert f1a["is_sufficient_sample"] is False
 
     f1b = records[("f1", "model-b")]  # conv-3 only: unlabelled, so no success rate or CPS
-    assert (f1b["intents"], f1b["labeled_intents"], f1b["success_rate"], f1b["cost_per_success"]) == (
-        1, 0, None, None)
+    assert (
+        f1b["intents"],
+        f1b["labeled_intents"],
+        f1b["success_rate"],
+        f1b["cost_per_success"],
+    ) == (1, 0, None, None)
     assert f1b["cost_per_intent"] == pytest.approx(0.010, rel=1e-12)
     assert f1b["cost_per_million_tokens"] == pytest.approx(10.0, rel=1e-12)
 
@@ -117,9 +165,24 @@ def test_every_metric_matches_the_hand_computation(small: Build, capsys: pytest.
     assert f2b["cost_per_million_tokens"] == pytest.approx(0.01 / 750 * 1e6, rel=1e-12)
 
 
-def test_date_filter_and_regrouping_re_aggregate_sums(small: Build, capsys: pytest.CaptureFixture) -> None:
-    aiue(["metrics", "--db", str(small.db_path), "--by", "feature_tag", "--from", "2026-01-02",
-          "--to", "2026-01-02", "--format", "json"])
+def test_date_filter_and_regrouping_re_aggregate_sums(
+    small: Build, capsys: pytest.CaptureFixture
+) -> None:
+    aiue(
+        [
+            "metrics",
+            "--db",
+            str(small.db_path),
+            "--by",
+            "feature_tag",
+            "--from",
+            "2026-01-02",
+            "--to",
+            "2026-01-02",
+            "--format",
+            "json",
+        ]
+    )
     (f1,) = json.loads(capsys.readouterr().out)  # i2 and conv-3
     assert (f1["feature_tag"], f1["intents"], f1["labeled_intents"]) == ("f1", 2, 1)
     assert f1["total_cost"] == pytest.approx(17.019, rel=1e-12)
@@ -140,10 +203,21 @@ def test_editing_the_escalation_seed_moves_cps_by_the_hand_computed_amount(
 
     def cps(db: Build) -> float:
         capsys.readouterr()
-        aiue(["metrics", "--db", str(db.db_path), "--by", "feature_tag,response_model", "--format", "json"])
+        aiue(
+            [
+                "metrics",
+                "--db",
+                str(db.db_path),
+                "--by",
+                "feature_tag,response_model",
+                "--format",
+                "json",
+            ]
+        )
         records = json.loads(capsys.readouterr().out)
-        return next(r for r in records if (r["feature_tag"], r["response_model"]) == ("f1", "model-a"))[
-            "cost_per_success"]
+        return next(
+            r for r in records if (r["feature_tag"], r["response_model"]) == ("f1", "model-a")
+        )["cost_per_success"]
 
     # One escalated intent (i2) over one success: a ticket at $25 instead of $15 adds $10.
     assert cps(rebuilt) - cps(small) == pytest.approx(10.0, rel=1e-9)

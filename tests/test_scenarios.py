@@ -12,7 +12,9 @@ from .conftest import Build
 
 
 @pytest.fixture(scope="module")
-def by_feature(scenario_build: Build, capsys: pytest.CaptureFixture | None = None) -> dict[str, dict]:
+def by_feature(
+    scenario_build: Build, capsys: pytest.CaptureFixture | None = None
+) -> dict[str, dict]:
     return {
         row["feature_tag"]: row
         for row in scenario_build.records("""
@@ -29,7 +31,9 @@ def by_feature(scenario_build: Build, capsys: pytest.CaptureFixture | None = Non
     }
 
 
-def test_scenario_a_cheap_model_costs_4_50_per_intent_and_6_43_per_success(by_feature: dict) -> None:
+def test_scenario_a_cheap_model_costs_4_50_per_intent_and_6_43_per_success(
+    by_feature: dict,
+) -> None:
     a = by_feature["scenario_a_mini"]
     assert a["token_cost_per_intent"] == pytest.approx(0.0019, abs=1e-12)
     assert a["cost_per_intent"] == pytest.approx(4.5019, abs=1e-12)
@@ -38,7 +42,9 @@ def test_scenario_a_cheap_model_costs_4_50_per_intent_and_6_43_per_success(by_fe
     assert (a["success_rate"], a["escalation_rate"], a["turns"]) == (0.7, 0.3, 5.0)
 
 
-def test_scenario_b_reasoning_model_costs_0_764_per_intent_and_0_80_per_success(by_feature: dict) -> None:
+def test_scenario_b_reasoning_model_costs_0_764_per_intent_and_0_80_per_success(
+    by_feature: dict,
+) -> None:
     b = by_feature["scenario_b_reasoning"]
     assert b["token_cost_per_intent"] == pytest.approx(0.014, abs=1e-12)
     assert b["cost_per_intent"] == pytest.approx(0.764, abs=1e-12)
@@ -53,8 +59,23 @@ def test_cost_per_outcome_article_2_00_versus_2_50(by_feature: dict) -> None:
     assert by_feature["cpo_cheaper_model"]["cost_per_success"] == pytest.approx(2.50, abs=1e-12)
 
 
-def test_the_cli_prints_the_same_numbers(scenario_build: Build, capsys: pytest.CaptureFixture) -> None:
-    assert aiue(["metrics", "--db", str(scenario_build.db_path), "--by", "feature_tag", "--format", "json"]) == 0
+def test_the_cli_prints_the_same_numbers(
+    scenario_build: Build, capsys: pytest.CaptureFixture
+) -> None:
+    assert (
+        aiue(
+            [
+                "metrics",
+                "--db",
+                str(scenario_build.db_path),
+                "--by",
+                "feature_tag",
+                "--format",
+                "json",
+            ]
+        )
+        == 0
+    )
     records = {r["feature_tag"]: r for r in json.loads(capsys.readouterr().out)}
     assert round(records["scenario_a_mini"]["cost_per_intent"], 4) == 4.5019
     assert round(records["scenario_a_mini"]["cost_per_success"], 4) == 6.4313

@@ -10,10 +10,26 @@ from dataclasses import dataclass
 
 # Additive columns of unit_economics_daily, summed when re-aggregating.
 SUMS: tuple[str, ...] = (
-    "intents", "labeled_intents", "successful_intents", "escalated_intents",
-    "reviewed_intents", "unlabeled_intents", "calls", "retry_calls", "turns", "tokens",
-    "token_cost", "retry_cost", "tool_cost", "escalation_cost", "review_cost", "labor_cost",
-    "total_cost", "labeled_total_cost", "successful_total_cost", "total_cost_squared",
+    "intents",
+    "labeled_intents",
+    "successful_intents",
+    "escalated_intents",
+    "reviewed_intents",
+    "unlabeled_intents",
+    "calls",
+    "retry_calls",
+    "turns",
+    "tokens",
+    "token_cost",
+    "retry_cost",
+    "tool_cost",
+    "escalation_cost",
+    "review_cost",
+    "labor_cost",
+    "total_cost",
+    "labeled_total_cost",
+    "successful_total_cost",
+    "total_cost_squared",
     "labeled_total_cost_squared",
 )
 
@@ -38,16 +54,32 @@ RATIOS: tuple[Ratio, ...] = (
 
 # `aiue metrics` output columns, in order (after the group-by columns).
 METRIC_COLUMNS: tuple[str, ...] = (
-    "intents", "labeled_intents", "successful_intents", "success_rate", "calls", "tokens",
-    "token_cost", "retry_cost", "labor_cost", "total_cost", "cost_per_million_tokens",
-    "cost_per_intent", "cost_per_success", "escalation_rate", "avg_turns_per_intent",
+    "intents",
+    "labeled_intents",
+    "successful_intents",
+    "success_rate",
+    "calls",
+    "tokens",
+    "token_cost",
+    "retry_cost",
+    "labor_cost",
+    "total_cost",
+    "cost_per_million_tokens",
+    "cost_per_intent",
+    "cost_per_success",
+    "escalation_rate",
+    "avg_turns_per_intent",
     "is_sufficient_sample",
 )
 
 MONEY_COLUMNS = frozenset({"token_cost", "retry_cost", "labor_cost", "total_cost"})
 
 DIMENSIONS: tuple[str, ...] = (
-    "date_day", "feature_tag", "provider_name", "response_model", "currency",
+    "date_day",
+    "feature_tag",
+    "provider_name",
+    "response_model",
+    "currency",
 )
 
 

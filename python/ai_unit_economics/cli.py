@@ -31,8 +31,12 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True)
 
     run = commands.add_parser("run", help="load your files and build the models")
-    run.add_argument("--input", type=Path, required=True,
-                     help="folder with genai_spans.{csv,parquet}, outcomes.{csv,parquet}, seeds/")
+    run.add_argument(
+        "--input",
+        type=Path,
+        required=True,
+        help="folder with genai_spans.{csv,parquet}, outcomes.{csv,parquet}, seeds/",
+    )
     run.add_argument("--db", type=Path, default=Path("aiue.duckdb"), help="DuckDB file to build")
     run.add_argument("--target", choices=TARGETS, default="duckdb")
 
@@ -44,13 +48,21 @@ def build_parser() -> argparse.ArgumentParser:
     metrics = commands.add_parser("metrics", help="print the metrics of a build")
     metrics.add_argument("--db", type=Path, default=Path("aiue.duckdb"))
     metrics.add_argument("--target", choices=TARGETS, default="duckdb")
-    metrics.add_argument("--by", type=_dimensions, default=["feature_tag", "response_model"],
-                         help=f"comma-separated, from: {', '.join(catalogue.DIMENSIONS)}")
+    metrics.add_argument(
+        "--by",
+        type=_dimensions,
+        default=["feature_tag", "response_model"],
+        help=f"comma-separated, from: {', '.join(catalogue.DIMENSIONS)}",
+    )
     metrics.add_argument("--from", dest="date_from", type=_date)
     metrics.add_argument("--to", dest="date_to", type=_date)
     metrics.add_argument("--format", choices=("table", "csv", "json"), default="table")
-    metrics.add_argument("--min-sample", type=int, default=100,
-                         help="labelled intents a group needs before its CPS is trusted")
+    metrics.add_argument(
+        "--min-sample",
+        type=int,
+        default=100,
+        help="labelled intents a group needs before its CPS is trusted",
+    )
     return parser
 
 
@@ -68,8 +80,9 @@ def main(argv: list[str] | None = None) -> int:
         elif args.command == "metrics":
             from .metrics import fetch_metrics, render
 
-            records = fetch_metrics(args.target, args.by, args.date_from, args.date_to,
-                                    args.db, args.min_sample)
+            records = fetch_metrics(
+                args.target, args.by, args.date_from, args.date_to, args.db, args.min_sample
+            )
             print(render(records, args.by, args.format))
     except UserError as error:
         print(f"aiue: error: {error}", file=sys.stderr)

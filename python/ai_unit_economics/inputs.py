@@ -31,7 +31,9 @@ class InputFile:
 def find_inputs(input_dir: Path) -> dict[str, InputFile | None]:
     """The genai_spans and outcomes files of a folder; spans are required."""
     if not input_dir.is_dir():
-        raise UserError(f"{input_dir}: no such folder. Pass --input a folder holding genai_spans.csv.")
+        raise UserError(
+            f"{input_dir}: no such folder. Pass --input a folder holding genai_spans.csv."
+        )
     found: dict[str, InputFile | None] = {}
     for table in INPUT_REQUIRED_COLUMNS:
         matches = [input_dir / f"{table}{suffix}" for suffix in SUFFIXES]

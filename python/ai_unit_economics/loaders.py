@@ -45,7 +45,9 @@ def _load_one(connection: duckdb.DuckDBPyConnection, input_file: InputFile) -> i
     try:
         described = connection.execute(f"describe select * from {reader}").fetchall()
     except duckdb.Error as error:
-        raise UserError(f"{input_file.path}: cannot be read as {input_file.format}: {error}") from error
+        raise UserError(
+            f"{input_file.path}: cannot be read as {input_file.format}: {error}"
+        ) from error
     columns = [row[0] for row in described]
     check_required_columns(input_file, columns)
     seen: set[str] = set()

@@ -19,7 +19,10 @@ def run_pipeline(input_dir: Path, db_path: Path, target: str = "duckdb") -> dict
     if target != "duckdb":
         raise UserError(f"--target {target}: loading files is supported on duckdb in this release.")
     counts = load_duckdb(db_path, inputs)
-    print(f"Loaded {counts['genai_spans']:,} spans and {counts['outcomes']:,} outcome rows into {db_path}")
+    print(
+        f"Loaded {counts['genai_spans']:,} spans and {counts['outcomes']:,} outcome rows "
+        f"into {db_path}"
+    )
     seed_dir = merged_seed_dir(project_dir() / "seeds", overrides) if overrides else None
     for path in overrides:
         print(f"Using your seed {path}")
@@ -44,4 +47,7 @@ def run_demo(out_dir: Path, n_intents: int, seed: int) -> None:
     print("Unit economics by feature and primary model (sample data):")
     print(render(fetch_metrics("duckdb", by, db_path=db_path), by, "table"))
     print()
-    print(f"The DuckDB file {db_path} holds every model; try: aiue metrics --db {db_path} --by feature_tag")
+    print(
+        f"The DuckDB file {db_path} holds every model; "
+        f"try: aiue metrics --db {db_path} --by feature_tag"
+    )

@@ -7,16 +7,33 @@ from pathlib import Path
 
 SEED_COLUMNS: dict[str, list[str]] = {
     "aiue_model_prices": [
-        "provider", "model", "usage_type", "price_per_million", "currency",
-        "valid_from", "valid_to", "source",
+        "provider",
+        "model",
+        "usage_type",
+        "price_per_million",
+        "currency",
+        "valid_from",
+        "valid_to",
+        "source",
     ],
     "aiue_escalation_costs": [
-        "feature_tag", "escalation_channel", "minutes_per_ticket", "loaded_hourly_rate",
-        "cost_per_ticket", "currency", "valid_from", "valid_to",
+        "feature_tag",
+        "escalation_channel",
+        "minutes_per_ticket",
+        "loaded_hourly_rate",
+        "cost_per_ticket",
+        "currency",
+        "valid_from",
+        "valid_to",
     ],
     "aiue_review_costs": [
-        "feature_tag", "minutes_per_review", "loaded_hourly_rate", "cost_per_review",
-        "currency", "valid_from", "valid_to",
+        "feature_tag",
+        "minutes_per_review",
+        "loaded_hourly_rate",
+        "cost_per_review",
+        "currency",
+        "valid_from",
+        "valid_to",
     ],
     "aiue_tool_costs": ["tool_name", "cost_per_call", "currency", "valid_from", "valid_to"],
 }
@@ -27,8 +44,13 @@ INPUT_REQUIRED_COLUMNS: dict[str, list[str]] = {
 }
 
 OUTCOME_COLUMNS = [
-    "intent_id", "is_success", "is_escalated", "is_human_reviewed", "signal",
-    "escalation_channel", "labeled_at",
+    "intent_id",
+    "is_success",
+    "is_escalated",
+    "is_human_reviewed",
+    "signal",
+    "escalation_channel",
+    "labeled_at",
 ]
 
 RAW_SCHEMA = "aiue_raw"

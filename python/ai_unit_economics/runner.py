@@ -59,12 +59,18 @@ def run_dbt(
     all_vars = {"aiue_source_schema": RAW_SCHEMA, **(variables or {})}
     args = [
         command,
-        "--project-dir", str(project),
-        "--profiles-dir", str(project),
-        "--target", target,
-        "--target-path", str(work_dir / "target"),
-        "--log-path", str(work_dir / "logs"),
-        "--vars", json.dumps(all_vars),
+        "--project-dir",
+        str(project),
+        "--profiles-dir",
+        str(project),
+        "--target",
+        target,
+        "--target-path",
+        str(work_dir / "target"),
+        "--log-path",
+        str(work_dir / "logs"),
+        "--vars",
+        json.dumps(all_vars),
         *(extra_args or []),
     ]
     with _environment(dbt_env(target, db_path, seed_dir)):

@@ -22,7 +22,9 @@ def mart_schema(target: str) -> str:
     return f"{base}_{MART_SCHEMA_SUFFIX}"
 
 
-def query(target: str, sql: str, db_path: Path | None = None) -> tuple[list[str], list[tuple[Any, ...]]]:
+def query(
+    target: str, sql: str, db_path: Path | None = None
+) -> tuple[list[str], list[tuple[Any, ...]]]:
     if target == "duckdb":
         return _query_duckdb(sql, db_path)
     if target == "postgres":
@@ -36,7 +38,9 @@ def _query_duckdb(sql: str, db_path: Path | None) -> tuple[list[str], list[tuple
     import duckdb
 
     if db_path is None or not db_path.is_file():
-        raise UserError(f"{db_path}: no such DuckDB file. Run `aiue run --input DIR --db PATH` first.")
+        raise UserError(
+            f"{db_path}: no such DuckDB file. Run `aiue run --input DIR --db PATH` first."
+        )
     with duckdb.connect(str(db_path)) as connection:
         try:
             cursor = connection.execute(sql)
