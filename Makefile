@@ -26,6 +26,10 @@ test: $(VENV)/.installed-dev
 	$(BIN)/ruff format --check python tests
 	$(BIN)/python -m pytest
 
+# Prints the full build's time as a ratio of a one-statement lower bound, same run, same data.
+bench: $(VENV)/.installed
+	$(BIN)/python -m ai_unit_economics.bench --calls $(or $(CALLS),1000000)
+
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check python tests
 

@@ -1,0 +1,184 @@
+"""Benchmark: the full dbt build against a single-statement lower bound, in the same run.
+
+Machines are noisy, so no absolute time is asserted anywhere. This prints how many times
+slower the whole pipeline (staging, validation, pricing, intents, labour, daily mart and all
+data tests) is than one hand-written DuckDB statement that does the least work any correct
+implementation must do: parse the text inputs, price every call, roll calls up to intents
+and intents up to days. Both read the same raw tables in the same DuckDB file.
+
+    python -m ai_unit_economics.bench --calls 1000000
+"""
+
+from __future__ import annotations
+
+import argparse
+import resource
+import tempfile
+import time
+from pathlib import Path
+
+import duckdb
+
+from .project import RAW_SCHEMA
+from .runner import run_dbt
+
+MODELS = [
+    ("openai", "gpt-4o-mini", 0.15, 0.60),
+    ("openai", "gpt-4o", 2.50, 10.00),
+    ("anthropic", "claude-sonnet-4", 3.00, 15.00),
+    ("anthropic", "claude-3-5-haiku", 0.80, 4.00),
+    ("google", "gemini-2.0-flash", 0.10, 0.40),
+]
+CALLS_PER_INTENT = 4
+
+
+def generate_raw(connection: duckdb.DuckDBPyConnection, calls: int) -> None:
+    """N chat spans (4 per intent) and one label per intent, as all-text raw tables."""
+    models = " union all ".join(
+        f"select {i} as model_index, '{provider}' as provider, '{model}' as model"
+        for i, (provider, model, _, _) in enumerate(MODELS)
+    )
+    connection.execute(f"create schema if not exists {RAW_SCHEMA}")
+    connection.execute(
+        f"""
+        create or replace table {RAW_SCHEMA}.genai_spans as
+        with ids as (
+            select range as i, range // {CALLS_PER_INTENT} as intent,
+                   hash(range // {CALLS_PER_INTENT}) as h, hash(range * 7919) as hc
+            from range({calls})
+        ),
+        models as ({models})
+        select
+            printf('%032x', intent) as trace_id,
+            printf('%016x', i) as span_id,
+            'chat' as operation_name,
+            strftime(timestamp '2026-09-01' + to_seconds((h % 5184000)::bigint)
+                     + to_seconds((i % {CALLS_PER_INTENT})::bigint),
+                     '%Y-%m-%dT%H:%M:%SZ') as start_time,
+            case when hc % 20 = 0 then 'ERROR' else 'OK' end as status_code,
+            models.provider as provider_name,
+            models.model as response_model,
+            cast(200 + (hc % 4000) as varchar) as input_tokens,
+            cast(20 + (hc % 800) as varchar) as output_tokens,
+            cast((hc % 4000) // 4 as varchar) as cache_read_input_tokens,
+            'feature_' || cast(h % 8 as varchar) as feature_tag,
+            'intent-' || cast(intent as varchar) as intent_id,
+            cast(1 + (i % {CALLS_PER_INTENT} = 3 and hc % 3 = 0)::int as varchar) as attempt,
+            cast(1 + i % {CALLS_PER_INTENT} as varchar) as turn_index,
+            null as _aiue_source_file,
+            i + 1 as _aiue_source_row
+        from ids
+        join models on models.model_index = h % {len(MODELS)}
+        """
+    )
+    connection.execute(
+        f"""
+        create or replace table {RAW_SCHEMA}.outcomes as
+        select
+            'intent-' || cast(intent as varchar) as intent_id,
+            case when hash(intent * 31) % 10 < 7 then 'true' else 'false' end as is_success,
+            case when hash(intent * 31) % 10 >= 8 then 'true' else 'false' end as is_escalated,
+            'false' as is_human_reviewed,
+            null as escalation_channel,
+            null as _aiue_source_file,
+            intent + 1 as _aiue_source_row
+        from range({(calls + CALLS_PER_INTENT - 1) // CALLS_PER_INTENT}) as t(intent)
+        where hash(intent * 17) % 10 != 0
+        """
+    )
+
+
+def lower_bound_sql() -> str:
+    """The least work: parse, price, roll up to intents and days, in one statement."""
+    prices = " union all ".join(
+        f"select '{provider}' as provider, '{model}' as model, "
+        f"{inp}::decimal(20, 15) / 1000000 as input_price, "
+        f"{out}::decimal(20, 15) / 1000000 as output_price"
+        for provider, model, inp, out in MODELS
+    )
+    return f"""
+    with prices as ({prices}),
+    calls as (
+        select
+            s.intent_id,
+            s.feature_tag,
+            cast(cast(s.start_time as timestamptz) at time zone 'UTC' as date) as call_date,
+            s.response_model,
+            (cast(s.input_tokens as bigint) - cast(s.cache_read_input_tokens as bigint))
+                * p.input_price
+            + cast(s.cache_read_input_tokens as bigint) * p.input_price / 2
+            + cast(s.output_tokens as bigint) * p.output_price as cost
+        from {RAW_SCHEMA}.genai_spans as s
+        join prices as p on p.provider = s.provider_name and p.model = s.response_model
+    ),
+    intents as (
+        select intent_id, min(call_date) as intent_date, any_value(feature_tag) as feature_tag,
+               sum(cost) as token_cost
+        from calls group by intent_id
+    ),
+    labelled as (
+        select intents.*, o.is_success = 'true' as is_success,
+               case when o.is_escalated = 'true' then 15 else 0 end as labor_cost
+        from intents left join {RAW_SCHEMA}.outcomes as o using (intent_id)
+    )
+    select intent_date, feature_tag, count(*) as intents,
+           sum(token_cost + labor_cost) as total_cost,
+           sum(token_cost + labor_cost) / nullif(count(*) filter (where is_success), 0) as cps
+    from labelled group by intent_date, feature_tag
+    """
+
+
+def _timed(action) -> float:  # noqa: ANN001 - any zero-argument callable
+    started = time.perf_counter()
+    action()
+    return time.perf_counter() - started
+
+
+def run(calls: int, work_dir: Path) -> dict[str, float]:
+    db_path = work_dir / "bench.duckdb"
+    with duckdb.connect(str(db_path)) as connection:
+        generate_seconds = _timed(lambda: generate_raw(connection, calls))
+        lower_bound = _timed(
+            lambda: connection.execute(
+                f"create or replace table lower_bound as {lower_bound_sql()}"
+            )
+        )
+    build_seconds = _timed(lambda: run_dbt("build", db_path=db_path, work_dir=work_dir / ".aiue"))
+    with duckdb.connect(str(db_path)) as connection:
+        built, bound = connection.execute(
+            "select (select sum(intents) from main_aiue.unit_economics_daily), "
+            "(select sum(intents) from lower_bound)"
+        ).fetchone()
+    if built != bound:
+        raise AssertionError(f"the build counted {built} intents, the lower bound {bound}")
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return {
+        "calls": calls,
+        "generate_s": generate_seconds,
+        "lower_bound_s": lower_bound,
+        "build_s": build_seconds,
+        "ratio": build_seconds / lower_bound,
+        "peak_rss_mb": peak_mb,
+        "db_mb": db_path.stat().st_size / 1e6,
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--calls", type=int, default=1_000_000)
+    args = parser.parse_args(argv)
+    with tempfile.TemporaryDirectory(prefix="aiue_bench_") as folder:
+        result = run(args.calls, Path(folder))
+    print()
+    print(f"calls                       {result['calls']:>12,}")
+    print(f"generate raw tables         {result['generate_s']:>12.2f} s")
+    print(f"lower bound (1 statement)   {result['lower_bound_s']:>12.2f} s")
+    print(f"dbt build (models + tests)  {result['build_s']:>12.2f} s")
+    print(f"ratio build / lower bound   {result['ratio']:>12.2f} x")
+    print(f"peak memory (this process)  {result['peak_rss_mb']:>12.0f} MB")
+    print(f"DuckDB file                 {result['db_mb']:>12.0f} MB")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
