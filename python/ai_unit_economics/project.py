@@ -43,7 +43,40 @@ INPUT_REQUIRED_COLUMNS: dict[str, list[str]] = {
     "outcomes": ["intent_id", "is_success"],
 }
 
-OUTCOME_COLUMNS = [
+# The input contracts (DESIGN.md §4), in the order the sample generator writes them.
+SPAN_COLUMNS: tuple[str, ...] = (
+    "trace_id",
+    "span_id",
+    "parent_span_id",
+    "span_name",
+    "start_time",
+    "end_time",
+    "status_code",
+    "service_name",
+    "operation_name",
+    "provider_name",
+    "request_model",
+    "response_model",
+    "response_id",
+    "conversation_id",
+    "input_tokens",
+    "output_tokens",
+    "cache_read_input_tokens",
+    "cache_creation_input_tokens",
+    "reasoning_output_tokens",
+    "error_type",
+    "tool_name",
+    "feature_tag",
+    "intent_id",
+    "attempt",
+    "turn_index",
+    "prompt_version",
+    "user_id",
+    "reported_cost",
+    "reported_cost_currency",
+)
+
+OUTCOME_COLUMNS: tuple[str, ...] = (
     "intent_id",
     "is_success",
     "is_escalated",
@@ -51,7 +84,8 @@ OUTCOME_COLUMNS = [
     "signal",
     "escalation_channel",
     "labeled_at",
-]
+)
+
 
 RAW_SCHEMA = "aiue_raw"
 MART_SCHEMA_SUFFIX = "aiue"

@@ -43,6 +43,8 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 
+from .project import OUTCOME_COLUMNS, SPAN_COLUMNS
+
 __all__ = [
     "OUTCOME_COLUMNS",
     "SCENARIO_FEATURES",
@@ -51,48 +53,6 @@ __all__ = [
     "generate_scenarios",
     "main",
 ]
-
-SPAN_COLUMNS: tuple[str, ...] = (
-    "trace_id",
-    "span_id",
-    "parent_span_id",
-    "span_name",
-    "start_time",
-    "end_time",
-    "status_code",
-    "service_name",
-    "operation_name",
-    "provider_name",
-    "request_model",
-    "response_model",
-    "response_id",
-    "conversation_id",
-    "input_tokens",
-    "output_tokens",
-    "cache_read_input_tokens",
-    "cache_creation_input_tokens",
-    "reasoning_output_tokens",
-    "error_type",
-    "tool_name",
-    "feature_tag",
-    "intent_id",
-    "attempt",
-    "turn_index",
-    "prompt_version",
-    "user_id",
-    "reported_cost",
-    "reported_cost_currency",
-)
-
-OUTCOME_COLUMNS: tuple[str, ...] = (
-    "intent_id",
-    "is_success",
-    "is_escalated",
-    "is_human_reviewed",
-    "signal",
-    "escalation_channel",
-    "labeled_at",
-)
 
 SPANS_FILE = "genai_spans.csv"
 OUTCOMES_FILE = "outcomes.csv"
