@@ -15,6 +15,21 @@
 {%- endmacro %}
 
 
+{#- Any other fixed-point type. BigQuery's NUMERIC allows at most 9 decimals and 29 integer
+    digits, so it gets BIGNUMERIC, which holds every precision and scale up to 38. -#}
+{% macro type_decimal(precision, scale) -%}
+  {{ return(adapter.dispatch('type_decimal', 'ai_unit_economics')(precision, scale)) }}
+{%- endmacro %}
+
+{% macro default__type_decimal(precision, scale) -%}
+  decimal({{ precision }}, {{ scale }})
+{%- endmacro %}
+
+{% macro bigquery__type_decimal(precision, scale) -%}
+  bignumeric({{ precision }}, {{ scale }})
+{%- endmacro %}
+
+
 {#- USD per single token. Kept at precision 20 so that tokens (15 digits) x price stays
     within 38 digits: Spark otherwise trims the product's scale to 6. -#}
 {% macro type_unit_price() -%}
@@ -135,4 +150,37 @@
 
 {% macro bigquery__type_double() -%}
   float64
+{%- endmacro %}
+
+
+{#- Money arithmetic that keeps all 15 decimals on every engine. Spark types the sum or
+    difference of two decimal(38,15) values decimal(38,14) (it gives up a decimal for the
+    extra integer digit) and drops one more with every further term, so a residual of
+    1e-15 vanishes and amounts stop adding up. On Spark the terms are narrowed first so the
+    result still fits 38 digits: 19+ integer digits remain, ample for one row's money. -#}
+{% macro money_sum(terms) -%}
+  {{ return(adapter.dispatch('money_sum', 'ai_unit_economics')(terms)) }}
+{%- endmacro %}
+
+{% macro default__money_sum(terms) -%}
+  ({{ terms | join(' + ') }})
+{%- endmacro %}
+
+{% macro spark__money_sum(terms) -%}
+  {%- set precision = 39 - (terms | length) -%}
+  ({% for term in terms -%}
+    cast({{ term }} as decimal({{ precision }}, 15)){{ ' + ' if not loop.last }}
+  {%- endfor %})
+{%- endmacro %}
+
+{% macro money_difference(minuend, subtrahend) -%}
+  {{ return(adapter.dispatch('money_difference', 'ai_unit_economics')(minuend, subtrahend)) }}
+{%- endmacro %}
+
+{% macro default__money_difference(minuend, subtrahend) -%}
+  ({{ minuend }} - {{ subtrahend }})
+{%- endmacro %}
+
+{% macro spark__money_difference(minuend, subtrahend) -%}
+  (cast({{ minuend }} as decimal(37, 15)) - cast({{ subtrahend }} as decimal(37, 15)))
 {%- endmacro %}

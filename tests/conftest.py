@@ -53,3 +53,38 @@ def scenario_build(tmp_path_factory: pytest.TempPathFactory) -> Build:
     root = tmp_path_factory.mktemp("scenarios")
     generate_scenarios(root / "data")
     return build(root / "data", root / "aiue.duckdb")
+
+
+# --- Billing (issue 3) ---------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def billing_build(tmp_path_factory: pytest.TempPathFactory) -> Build:
+    """tests/fixtures/billing: the hand-computed allocation case (see its README)."""
+    root = tmp_path_factory.mktemp("billing")
+    return build(FIXTURES / "billing", root / "aiue.duckdb")
+
+
+@pytest.fixture(scope="session")
+def focus_sample_build(tmp_path_factory: pytest.TempPathFactory) -> Build:
+    """The real FOCUS 1.0 sample (1,000 rows) as focus_costs, beside a few spans."""
+    import shutil
+
+    data = tmp_path_factory.mktemp("focus_sample") / "data"
+    data.mkdir()
+    shutil.copy(FIXTURES / "billing" / "genai_spans.csv", data / "genai_spans.csv")
+    shutil.copy(FIXTURES / "focus" / "focus_1.0_sample.csv", data / "focus_costs.csv")
+    return build(data, data.parent / "aiue.duckdb")
+
+
+@pytest.fixture(scope="session")
+def invoice_extraction_build(tmp_path_factory: pytest.TempPathFactory) -> Build:
+    """tests/fixtures/invoice_extraction: the seed article's $0.081 per page case study."""
+    root = tmp_path_factory.mktemp("invoice_extraction")
+    return build(FIXTURES / "invoice_extraction", root / "aiue.duckdb")
+
+
+# --- Engines (issue 5) ---------------------------------------------------------------------
+
+# postgres_server (a throwaway PostgreSQL 15) and spark_engine (local Spark session env).
+pytest_plugins = ["tests.harness.fixtures"]

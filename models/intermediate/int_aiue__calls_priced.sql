@@ -1,5 +1,8 @@
 {#- Valid call spans priced at the rates that held on the UTC date of their start.
-    Prices are resolved once per distinct (provider, model, day), not per call. -#}
+    Prices are resolved once per distinct (provider, model, day), not per call; a negotiated
+    rate (aiue_model_price_overrides) that holds wins over the list price, per usage type.
+    cost_source here is the cost before billing (gateway_reported > estimated > unpriced);
+    int_aiue__calls_allocated puts the invoice on top (DESIGN.md §5). -#}
 with calls as (
 
     select
@@ -7,7 +10,8 @@ with calls as (
         coalesce(provider_name, '') as price_provider,
         coalesce(response_model, request_model, '') as price_model,
         coalesce(tool_name, '') as price_tool_name,
-        cast(started_at as date) as call_date
+        cast(started_at as date) as call_date,
+        {{ dbt.concat(['trace_id', "'-'", 'span_id']) }} as call_id
     from {{ ref('int_aiue__spans_validated') }}
     where rejection_reason is null
 
@@ -23,6 +27,20 @@ model_prices as (
         valid_to,
         price_per_token
     from {{ ref('stg_aiue__seed_model_prices') }}
+
+),
+
+negotiated_prices as (
+
+    select
+        provider as price_provider,
+        model as price_model,
+        usage_type,
+        valid_from,
+        valid_to,
+        price_per_token
+    from {{ ref('stg_aiue__seed_model_price_overrides') }}
+    where price_per_token is not null and valid_from is not null
 
 ),
 
@@ -59,11 +77,44 @@ price_keys as (
 
 ),
 
-matched_prices as (
+list_prices_matched as (
 
     {{ ai_unit_economics.effective_dated_match(
         'price_keys', 'model_prices',
         ['price_provider', 'price_model', 'usage_type'], 'call_date', ['price_per_token']) }}
+
+),
+
+negotiated_prices_matched as (
+
+    {{ ai_unit_economics.effective_dated_match(
+        'price_keys', 'negotiated_prices',
+        ['price_provider', 'price_model', 'usage_type'], 'call_date', ['price_per_token']) }}
+
+),
+
+matched_prices as (
+
+    select
+        price_keys.price_provider,
+        price_keys.price_model,
+        price_keys.usage_type,
+        price_keys.call_date,
+        coalesce(negotiated_prices_matched.price_per_token, list_prices_matched.price_per_token)
+            as price_per_token,
+        negotiated_prices_matched.price_per_token is not null as is_negotiated
+    from price_keys
+    left join list_prices_matched
+        on price_keys.price_provider = list_prices_matched.price_provider
+        and price_keys.price_model = list_prices_matched.price_model
+        and price_keys.usage_type = list_prices_matched.usage_type
+        and price_keys.call_date = list_prices_matched.call_date
+    left join negotiated_prices_matched
+        on price_keys.price_provider = negotiated_prices_matched.price_provider
+        and price_keys.price_model = negotiated_prices_matched.price_model
+        and price_keys.usage_type = negotiated_prices_matched.usage_type
+        and price_keys.call_date = negotiated_prices_matched.call_date
+    where coalesce(negotiated_prices_matched.price_per_token, list_prices_matched.price_per_token) is not null
 
 ),
 
@@ -76,7 +127,8 @@ model_rates as (
         max(case when usage_type = 'input' then price_per_token end) as input_price_per_token,
         max(case when usage_type = 'output' then price_per_token end) as output_price_per_token,
         max(case when usage_type = 'cache_read' then price_per_token end) as cache_read_price_per_token,
-        max(case when usage_type = 'cache_write' then price_per_token end) as cache_write_price_per_token
+        max(case when usage_type = 'cache_write' then price_per_token end) as cache_write_price_per_token,
+        max(case when is_negotiated then 1 else 0 end) = 1 as has_negotiated_price
     from matched_prices
     group by price_provider, price_model, call_date
 
@@ -110,6 +162,7 @@ token_parts as (
             as cache_read_price_per_token,
         coalesce(model_rates.cache_write_price_per_token, model_rates.input_price_per_token)
             as cache_write_price_per_token,
+        coalesce(model_rates.has_negotiated_price, false) as has_negotiated_price,
         matched_tool_rates.cost_per_call as tool_cost_per_call
     from calls
     left join model_rates
@@ -122,21 +175,37 @@ token_parts as (
 
 ),
 
+token_part_costs as (
+
+    select
+        *,
+        case when is_inference
+            then {{ ai_unit_economics.token_cost('uncached_input_tokens', 'input_price_per_token') }}
+        end as estimated_input_cost,
+        case when is_inference
+            then {{ ai_unit_economics.token_cost('coalesce(cache_read_input_tokens, 0)', 'cache_read_price_per_token') }}
+        end as estimated_cache_read_cost,
+        case when is_inference
+            then {{ ai_unit_economics.token_cost('coalesce(cache_creation_input_tokens, 0)', 'cache_write_price_per_token') }}
+        end as estimated_cache_write_cost,
+        case when is_inference
+            then {{ ai_unit_economics.token_cost('coalesce(output_tokens, 0)', 'output_price_per_token') }}
+        end as estimated_output_cost
+    from token_parts
+
+),
+
 costed as (
 
     select
         *,
-        case
-            when is_inference
-                then {{ ai_unit_economics.token_cost('uncached_input_tokens', 'input_price_per_token') }}
-                    + {{ ai_unit_economics.token_cost('coalesce(cache_read_input_tokens, 0)', 'cache_read_price_per_token') }}
-                    + {{ ai_unit_economics.token_cost('coalesce(cache_creation_input_tokens, 0)', 'cache_write_price_per_token') }}
-                    + {{ ai_unit_economics.token_cost('coalesce(output_tokens, 0)', 'output_price_per_token') }}
-        end as estimated_token_cost,
+        {{ ai_unit_economics.money_sum([
+            'estimated_input_cost', 'estimated_cache_read_cost', 'estimated_cache_write_cost',
+            'estimated_output_cost']) }} as estimated_token_cost,
         case when is_tool then tool_cost_per_call end as estimated_tool_cost,
         is_inference and reported_cost is not null
             and reported_cost_currency = '{{ var("aiue_reporting_currency") }}' as has_reported_cost
-    from token_parts
+    from token_part_costs
 
 ),
 

@@ -1,7 +1,7 @@
 {#- Calls rolled up to their intent: counts, tokens, costs, first call and primary model. -#}
 with calls as (
 
-    select * from {{ ref('int_aiue__calls_priced') }}
+    select * from {{ ref('int_aiue__calls_allocated') }}
 
 ),
 
@@ -62,6 +62,7 @@ rollup as (
         sum(case when attempt > 1 then 1 else 0 end) as retry_calls,
         sum(case when status_code = 'ERROR' then 1 else 0 end) as failed_calls,
         sum(case when cost_source = 'unpriced' then 1 else 0 end) as unpriced_calls,
+        sum(case when cost_source in ('invoice_exact', 'invoice_share') then 1 else 0 end) as invoice_costed_calls,
         greatest(count(distinct turn_index), 1) as turns,
         sum(case when is_inference then coalesce(input_tokens, 0) else 0 end) as input_tokens,
         sum(case when is_inference then coalesce(output_tokens, 0) else 0 end) as output_tokens,
@@ -71,6 +72,10 @@ rollup as (
         sum(token_cost) as token_cost,
         sum(tool_cost) as tool_cost,
         sum(case when attempt > 1 or status_code = 'ERROR' then token_cost else 0 end) as retry_cost,
+        sum(infra_cost) as infra_cost,
+        sum(allocated_cost) as allocated_cost,
+        sum(estimated_cost) as estimated_token_cost,
+        sum(case when attempt > 1 or status_code = 'ERROR' then estimated_cost else 0 end) as estimated_retry_cost,
         min(started_at) as first_call_at,
         max(coalesce(ended_at, started_at)) as last_call_at
     from calls
@@ -93,6 +98,7 @@ final as (
         rollup.retry_calls,
         rollup.failed_calls,
         rollup.unpriced_calls,
+        rollup.invoice_costed_calls,
         rollup.turns,
         rollup.input_tokens,
         rollup.output_tokens,
@@ -103,6 +109,10 @@ final as (
         rollup.token_cost,
         rollup.tool_cost,
         rollup.retry_cost,
+        rollup.infra_cost,
+        rollup.allocated_cost,
+        rollup.estimated_token_cost,
+        rollup.estimated_retry_cost,
         first_calls.intent_date,
         rollup.first_call_at,
         rollup.last_call_at

@@ -25,6 +25,7 @@ final as (
         retry_calls,
         failed_calls,
         unpriced_calls,
+        invoice_costed_calls,
         turns,
         input_tokens,
         output_tokens,
@@ -37,8 +38,16 @@ final as (
         tool_cost,
         escalation_cost,
         review_cost,
-        cast(escalation_cost + review_cost as {{ ai_unit_economics.type_money() }}) as labor_cost,
-        cast(token_cost + tool_cost + escalation_cost + review_cost as {{ ai_unit_economics.type_money() }}) as total_cost,
+        cast({{ ai_unit_economics.money_sum(['escalation_cost', 'review_cost']) }} as {{ ai_unit_economics.type_money() }}) as labor_cost,
+        infra_cost,
+        cast({{ ai_unit_economics.money_sum(['token_cost', 'tool_cost', 'infra_cost', 'escalation_cost', 'review_cost']) }}
+            as {{ ai_unit_economics.type_money() }}) as total_cost,
+        allocated_cost,
+        estimated_token_cost,
+        estimated_retry_cost,
+        cast({{ ai_unit_economics.money_sum(['estimated_token_cost', 'tool_cost', 'infra_cost', 'escalation_cost', 'review_cost']) }}
+            as {{ ai_unit_economics.type_money() }})
+            as estimated_total_cost,
         is_labeled,
         {% if unlabeled_as_failure -%}
         true as is_in_success_rate,

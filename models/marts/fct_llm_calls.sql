@@ -1,13 +1,13 @@
 with calls as (
 
-    select * from {{ ref('int_aiue__calls_priced') }}
+    select * from {{ ref('int_aiue__calls_allocated') }}
 
 ),
 
 final as (
 
     select
-        {{ dbt.concat(['trace_id', "'-'", 'span_id']) }} as call_id,
+        call_id,
         trace_id,
         span_id,
         parent_span_id,
@@ -26,6 +26,7 @@ final as (
         error_type,
         prompt_version,
         cost_source,
+        estimated_cost_source,
         '{{ var("aiue_reporting_currency") }}' as currency,
         attempt,
         turn_index,
@@ -40,17 +41,30 @@ final as (
         output_price_per_token,
         cache_read_price_per_token,
         cache_write_price_per_token,
+        estimated_input_cost,
+        estimated_cache_read_cost,
+        estimated_cache_write_cost,
+        estimated_output_cost,
         estimated_token_cost,
         reported_cost,
         reported_cost_currency,
+        estimated_cost,
         token_cost,
         tool_cost,
-        cast(token_cost + tool_cost as {{ ai_unit_economics.type_money() }}) as cost,
+        infra_cost,
+        gpu_cost,
+        platform_cost,
+        allocated_cost,
+        cast({{ ai_unit_economics.money_sum(['token_cost', 'tool_cost', 'infra_cost']) }} as {{ ai_unit_economics.type_money() }}) as cost,
+        billing_buckets,
         is_inference,
         is_tool,
         coalesce(attempt, 1) > 1 as is_retry,
         status_code = 'ERROR' as is_error,
         cost_source = 'unpriced' as is_unpriced,
+        is_billed,
+        is_unbilled,
+        has_negotiated_price,
         is_intent_id_inferred,
         call_date,
         started_at,

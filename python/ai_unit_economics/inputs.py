@@ -29,7 +29,7 @@ class InputFile:
 
 
 def find_inputs(input_dir: Path) -> dict[str, InputFile | None]:
-    """The genai_spans and outcomes files of a folder; spans are required."""
+    """The genai_spans, outcomes and focus_costs files of a folder; spans are required."""
     if not input_dir.is_dir():
         raise UserError(
             f"{input_dir}: no such folder. Pass --input a folder holding genai_spans.csv."

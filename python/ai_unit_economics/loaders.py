@@ -12,7 +12,7 @@ import duckdb
 
 from .errors import UserError
 from .inputs import InputFile, check_required_columns
-from .project import OUTCOME_COLUMNS, RAW_SCHEMA
+from .project import EMPTY_INPUT_COLUMNS, RAW_SCHEMA
 
 
 def _reader(input_file: InputFile) -> str:
@@ -30,7 +30,9 @@ def load_duckdb(db_path: Path, inputs: dict[str, InputFile | None]) -> dict[str,
         connection.execute(f"create schema if not exists {RAW_SCHEMA}")
         for table, input_file in inputs.items():
             if input_file is None:
-                columns = ", ".join(f"cast(null as varchar) as {name}" for name in OUTCOME_COLUMNS)
+                columns = ", ".join(
+                    f"cast(null as varchar) as {name}" for name in EMPTY_INPUT_COLUMNS[table]
+                )
                 connection.execute(
                     f"create or replace table {RAW_SCHEMA}.{table} as select {columns} limit 0"
                 )

@@ -6,7 +6,7 @@ import shutil
 from pathlib import Path
 
 from .errors import UserError
-from .inputs import find_inputs, merged_seed_dir, seed_overrides
+from .inputs import InputFile, find_inputs, merged_seed_dir, seed_overrides
 from .loaders import load_duckdb
 from .project import project_dir
 from .runner import run_dbt
@@ -16,12 +16,11 @@ def run_pipeline(input_dir: Path, db_path: Path, target: str = "duckdb") -> dict
     """Load the input folder, apply seed overrides, and `dbt build`. Returns input row counts."""
     inputs = find_inputs(input_dir)
     overrides = seed_overrides(input_dir)
-    if target != "duckdb":
-        raise UserError(f"--target {target}: loading files is supported on duckdb in this release.")
-    counts = load_duckdb(db_path, inputs)
+    counts, where = _load(target, db_path, inputs)
+    billing = f" (+ {counts['focus_costs']:,} FOCUS billing rows)" if inputs["focus_costs"] else ""
     print(
-        f"Loaded {counts['genai_spans']:,} spans and {counts['outcomes']:,} outcome rows "
-        f"into {db_path}"
+        f"Loaded {counts['genai_spans']:,} spans and {counts['outcomes']:,} outcome rows{billing} "
+        f"into {where}"
     )
     seed_dir = merged_seed_dir(project_dir() / "seeds", overrides) if overrides else None
     for path in overrides:
@@ -32,6 +31,23 @@ def run_pipeline(input_dir: Path, db_path: Path, target: str = "duckdb") -> dict
         if seed_dir is not None:
             shutil.rmtree(seed_dir, ignore_errors=True)
     return counts
+
+
+def _load(
+    target: str, db_path: Path, inputs: dict[str, InputFile | None]
+) -> tuple[dict[str, int], str]:
+    """Load the raw tables with the target's bulk loader; returns the counts and where."""
+    if target == "duckdb":
+        return load_duckdb(db_path, inputs), str(db_path)
+    if target == "postgres":
+        from .load_postgres import describe_target, load_postgres
+
+        return load_postgres(inputs), describe_target()
+    if target == "spark":
+        from .load_spark import describe_target, load_spark
+
+        return load_spark(inputs), describe_target()
+    raise UserError(f"unknown target '{target}'; choose one of: duckdb, postgres, spark.")
 
 
 def run_demo(out_dir: Path, n_intents: int, seed: int) -> None:

@@ -36,11 +36,47 @@ SEED_COLUMNS: dict[str, list[str]] = {
         "valid_to",
     ],
     "aiue_tool_costs": ["tool_name", "cost_per_call", "currency", "valid_from", "valid_to"],
+    # Billing (docs/billing.md).
+    "aiue_model_price_overrides": [
+        "provider",
+        "model",
+        "usage_type",
+        "price_per_million",
+        "currency",
+        "valid_from",
+        "valid_to",
+        "source",
+    ],
+    "aiue_focus_sku_map": [
+        "focus_provider",
+        "pattern",
+        "provider",
+        "model",
+        "usage_type",
+        "tokens_per_unit",
+        "priority",
+        "note",
+    ],
+    "aiue_fx_rates": ["currency", "reporting_currency", "rate_date", "rate", "source"],
+    "aiue_gpu_rates": [
+        "provider",
+        "model",
+        "gpu_type",
+        "gpu_count",
+        "price_per_gpu_hour",
+        "currency",
+        "tokens_per_gpu_hour",
+        "valid_from",
+        "valid_to",
+        "source",
+    ],
 }
 
 INPUT_REQUIRED_COLUMNS: dict[str, list[str]] = {
     "genai_spans": ["trace_id", "span_id", "start_time"],
     "outcomes": ["intent_id", "is_success"],
+    # FOCUS column names, compared lower-cased (exports write BilledCost, ...).
+    "focus_costs": ["chargeperiodstart", "billingcurrency", "billedcost"],
 }
 
 # The input contracts (DESIGN.md §4), in the order the sample generator writes them.
@@ -86,6 +122,42 @@ OUTCOME_COLUMNS: tuple[str, ...] = (
     "labeled_at",
 )
 
+# FOCUS 1.0-1.3 columns staging reads (lower-cased); an input without focus_costs gets an empty
+# table of these so the build runs with no billing.
+FOCUS_COLUMNS: tuple[str, ...] = (
+    "billedcost",
+    "effectivecost",
+    "listcost",
+    "contractedcost",
+    "billingcurrency",
+    "billingaccountid",
+    "billingperiodstart",
+    "billingperiodend",
+    "chargeperiodstart",
+    "chargeperiodend",
+    "chargecategory",
+    "chargeclass",
+    "chargefrequency",
+    "chargedescription",
+    "consumedquantity",
+    "consumedunit",
+    "pricingquantity",
+    "pricingunit",
+    "providername",
+    "serviceprovidername",
+    "servicecategory",
+    "servicename",
+    "skuid",
+    "skumeter",
+    "tags",
+)
+
+# Columns of the empty raw table made for an optional input the folder does not have.
+EMPTY_INPUT_COLUMNS: dict[str, tuple[str, ...]] = {
+    "genai_spans": SPAN_COLUMNS,
+    "outcomes": OUTCOME_COLUMNS,
+    "focus_costs": FOCUS_COLUMNS,
+}
 
 RAW_SCHEMA = "aiue_raw"
 MART_SCHEMA_SUFFIX = "aiue"

@@ -9,7 +9,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from .errors import BuildError
+from .errors import BuildError, UserError
 from .project import RAW_SCHEMA, project_dir
 
 
@@ -20,6 +20,25 @@ def dbt_env(target: str, db_path: Path | None, seed_dir: Path | None) -> dict[st
         "AIUE_DUCKDB_PATH": str(db_path.resolve()) if db_path is not None else None,
         "AIUE_SEED_PATH": str(seed_dir.resolve()) if seed_dir is not None else None,
     }
+
+
+def profile_output(target: str) -> dict[str, Any]:
+    """The `target` output of the package's profiles.yml, its env_var() calls resolved.
+
+    The loaders and `aiue metrics` connect with exactly what dbt would use.
+    """
+    from dbt.config.profile import read_profile
+    from dbt.config.renderer import ProfileRenderer
+    from dbt_common.context import set_invocation_context
+
+    set_invocation_context(dict(os.environ))
+    outputs = read_profile(str(project_dir())).get("ai_unit_economics", {}).get("outputs", {})
+    if target not in outputs:
+        raise UserError(
+            f"profiles.yml has no '{target}' output; add one (see docs/warehouses.md) or choose "
+            f"one of: {', '.join(outputs)}."
+        )
+    return ProfileRenderer({}).render_data(outputs[target])
 
 
 @contextmanager

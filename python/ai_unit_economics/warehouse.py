@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import Any
 
@@ -14,12 +13,11 @@ TARGETS = ("duckdb", "postgres", "spark")
 
 def mart_schema(target: str) -> str:
     """The schema dbt builds the marts into: <target schema>_<aiue_schema>."""
-    base = {
-        "duckdb": "main",
-        "postgres": os.environ.get("AIUE_PG_SCHEMA", "public"),
-        "spark": os.environ.get("AIUE_SPARK_SCHEMA", "aiue"),
-    }[target]
-    return f"{base}_{MART_SCHEMA_SUFFIX}"
+    if target == "duckdb":
+        return f"main_{MART_SCHEMA_SUFFIX}"
+    from .runner import profile_output
+
+    return f"{profile_output(target)['schema']}_{MART_SCHEMA_SUFFIX}"
 
 
 def query(
@@ -51,18 +49,21 @@ def _query_duckdb(sql: str, db_path: Path | None) -> tuple[list[str], list[tuple
 
 
 def _query_postgres(sql: str) -> tuple[list[str], list[tuple[Any, ...]]]:
+    """Connects as the profile's `postgres` output (AIUE_PG_* env vars)."""
     import psycopg2
 
-    connection = psycopg2.connect(
-        host=os.environ.get("AIUE_PG_HOST", "127.0.0.1"),
-        port=int(os.environ.get("AIUE_PG_PORT", "5432")),
-        user=os.environ.get("AIUE_PG_USER", "postgres"),
-        password=os.environ.get("AIUE_PG_PASSWORD", ""),
-        dbname=os.environ.get("AIUE_PG_DBNAME", "aiue"),
-    )
+    from .load_postgres import connect
+
+    connection = connect()
     try:
         with connection.cursor() as cursor:
-            cursor.execute(sql)
+            try:
+                cursor.execute(sql)
+            except psycopg2.errors.UndefinedTable as error:
+                raise UserError(
+                    f"Postgres: {str(error).splitlines()[0].rstrip('.')}. "
+                    "Has `aiue run --target postgres` built it?"
+                ) from error
             columns = [description[0] for description in cursor.description]
             return columns, cursor.fetchall()
     finally:
@@ -70,7 +71,17 @@ def _query_postgres(sql: str) -> tuple[list[str], list[tuple[Any, ...]]]:
 
 
 def _query_spark(sql: str) -> tuple[list[str], list[tuple[Any, ...]]]:
-    from pyspark.sql import SparkSession
+    """Runs in the profile's `spark` session (started here with its conf if need be)."""
+    from .load_spark import spark_session
 
-    frame = SparkSession.builder.getOrCreate().sql(sql)
+    spark = spark_session()
+    try:
+        frame = spark.sql(sql)
+    except Exception as error:  # pyspark's AnalysisException: a missing table or column
+        if type(error).__name__ != "AnalysisException":
+            raise
+        raise UserError(
+            f"Spark: {str(error).splitlines()[0].rstrip('.')}. "
+            "Has `aiue run --target spark` built it?"
+        ) from error
     return list(frame.columns), [tuple(row) for row in frame.collect()]

@@ -2,7 +2,8 @@
 with totals as (
     select
         (select coalesce(sum(cost), 0) from {{ ref('fct_llm_calls') }}) as call_cost,
-        (select coalesce(sum(token_cost + tool_cost), 0) from {{ ref('fct_intents') }}) as intent_call_cost,
+        (select coalesce(sum({{ ai_unit_economics.money_sum(['token_cost', 'tool_cost', 'infra_cost']) }}), 0)
+            from {{ ref('fct_intents') }}) as intent_call_cost,
         (select coalesce(sum(total_cost), 0) from {{ ref('fct_intents') }}) as intent_total_cost,
         (select coalesce(sum(total_cost), 0) from {{ ref('unit_economics_daily') }}) as daily_total_cost,
         (select count(*) from {{ ref('fct_intents') }}) as intents,

@@ -1,0 +1,164 @@
+{#- The invoice against the telemetry, one row per allocation bucket (see
+    int_aiue__billing_buckets_aggregated for the keys), plus one 'unbilled' row per day,
+    provider, model and usage type of calls that no invoice row covers (they keep their
+    estimate). Per bucket: allocated_cost + unallocated_cost = billed_cost, exactly. -#}
+with buckets as (
+
+    select * from {{ ref('int_aiue__billing_buckets_aggregated') }}
+
+),
+
+shares as (
+
+    select
+        bucket_id,
+        count(*) as calls,
+        sum(tokens) as call_tokens,
+        sum(allocated_cost) as allocated_cost,
+        sum(estimated_cost) as estimated_cost,
+        min(weight_basis) as weight_basis
+    from {{ ref('int_aiue__billing_shares_allocated') }}
+    group by bucket_id
+
+),
+
+billed as (
+
+    select
+        buckets.bucket_id,
+        buckets.bucket_kind,
+        buckets.billing_source,
+        buckets.provider_name,
+        buckets.response_model,
+        buckets.usage_type,
+        buckets.feature_tag,
+        buckets.request_id,
+        buckets.currency,
+        case
+            when buckets.bucket_kind = 'unattributed' then 'unattributed'
+            when shares.bucket_id is not null then 'allocated'
+            when buckets.billed_cost < 0 then 'net_credit'
+            else 'no_calls'
+        end as reconciliation_status,
+        shares.weight_basis,
+        buckets.billing_lines,
+        coalesce(shares.calls, 0) as calls,
+        shares.call_tokens,
+        buckets.billed_tokens,
+        buckets.billed_cost,
+        buckets.billed_cash_cost,
+        cast(coalesce(shares.allocated_cost, 0) as {{ ai_unit_economics.type_money() }}) as allocated_cost,
+        cast({{ ai_unit_economics.money_difference('buckets.billed_cost', 'coalesce(shares.allocated_cost, 0)') }}
+            as {{ ai_unit_economics.type_money() }})
+            as unallocated_cost,
+        shares.estimated_cost,
+        false as is_unbilled,
+        buckets.date_day
+    from buckets
+    left join shares
+        on buckets.bucket_id = shares.bucket_id
+
+),
+
+unbilled_calls as (
+
+    select * from {{ ref('int_aiue__calls_allocated') }}
+    where is_unbilled and is_inference
+
+),
+
+unbilled_parts as (
+
+    {% for usage_type, token_column, cost_column in [
+        ('input', 'uncached_input_tokens', 'estimated_input_cost'),
+        ('output', 'coalesce(output_tokens, 0)', 'estimated_output_cost'),
+        ('cache_read', 'coalesce(cache_read_input_tokens, 0)', 'estimated_cache_read_cost'),
+        ('cache_write', 'coalesce(cache_creation_input_tokens, 0)', 'estimated_cache_write_cost')] -%}
+    select
+        call_date,
+        provider_name,
+        coalesce(response_model, request_model) as response_model,
+        '{{ usage_type }}' as usage_type,
+        {{ token_column }} as tokens,
+        {{ cost_column }} as estimated_cost
+    from unbilled_calls
+    where {{ token_column }} > 0
+    {{ "union all" if not loop.last }}
+    {% endfor %}
+
+),
+
+unbilled as (
+
+    select
+        {{ dbt.concat([
+            "'unbilled|'", 'cast(call_date as ' ~ dbt.type_string() ~ ')', "'|'", "coalesce(provider_name, '')",
+            "'|'", "coalesce(response_model, '')", "'|'", 'usage_type']) }} as bucket_id,
+        'unbilled' as bucket_kind,
+        cast(null as {{ dbt.type_string() }}) as billing_source,
+        provider_name,
+        response_model,
+        usage_type,
+        cast(null as {{ dbt.type_string() }}) as feature_tag,
+        cast(null as {{ dbt.type_string() }}) as request_id,
+        '{{ var("aiue_reporting_currency") }}' as currency,
+        'unbilled' as reconciliation_status,
+        cast(null as {{ dbt.type_string() }}) as weight_basis,
+        0 as billing_lines,
+        count(*) as calls,
+        sum(tokens) as call_tokens,
+        cast(null as {{ ai_unit_economics.type_decimal(38, 6) }}) as billed_tokens,
+        cast(0 as {{ ai_unit_economics.type_money() }}) as billed_cost,
+        cast(0 as {{ ai_unit_economics.type_money() }}) as billed_cash_cost,
+        cast(0 as {{ ai_unit_economics.type_money() }}) as allocated_cost,
+        cast(0 as {{ ai_unit_economics.type_money() }}) as unallocated_cost,
+        sum(estimated_cost) as estimated_cost,
+        true as is_unbilled,
+        call_date as date_day
+    from unbilled_parts
+    group by call_date, provider_name, response_model, usage_type
+
+),
+
+combined as (
+
+    select * from billed
+    union all
+    select * from unbilled
+
+),
+
+final as (
+
+    select
+        bucket_id,
+        bucket_kind,
+        billing_source,
+        provider_name,
+        response_model,
+        usage_type,
+        feature_tag,
+        request_id,
+        currency,
+        reconciliation_status,
+        weight_basis,
+        billing_lines,
+        calls,
+        call_tokens,
+        billed_tokens,
+        billed_cost,
+        billed_cash_cost,
+        allocated_cost,
+        unallocated_cost,
+        estimated_cost,
+        cast({{ ai_unit_economics.money_difference('billed_cost', 'estimated_cost') }} as {{ ai_unit_economics.type_money() }})
+            as variance_cost,
+        {{ ai_unit_economics.ratio(ai_unit_economics.money_difference('billed_cost', 'estimated_cost'), 'estimated_cost') }} * 100
+            as variance_pct,
+        is_unbilled,
+        date_day
+    from combined
+
+)
+
+select * from final

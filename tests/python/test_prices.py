@@ -1,0 +1,121 @@
+"""`aiue prices`: the generated price seed reproduces genai-prices' own calc_price."""
+
+from __future__ import annotations
+
+import csv
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from ai_unit_economics import prices
+from ai_unit_economics.cli import main as aiue
+from ai_unit_economics.errors import UserError
+from ai_unit_economics.project import SEED_COLUMNS
+
+genai_prices = pytest.importorskip("genai_prices")
+
+
+@pytest.fixture(scope="module")
+def rows() -> list[prices.PriceRow]:
+    return prices.generate_rows(["openai", "anthropic", "google", "aws"])
+
+
+# (genai-prices provider id, model reference, call day, input, cache read, cache write, output)
+SAMPLE_CALLS = [
+    ("openai", "gpt-4o", date(2025, 3, 1), 12_000, 4_000, 0, 900),
+    ("openai", "gpt-4o-2024-08-06", date(2025, 3, 1), 2_000, 0, 0, 300),
+    ("openai", "gpt-4o-mini", date(2026, 9, 15), 5_000, 1_000, 0, 700),
+    ("openai", "gpt-4-turbo", date(2026, 9, 15), 2_400, 0, 0, 400),
+    ("openai", "o3", date(2025, 6, 9), 10_000, 2_000, 0, 5_000),  # before the price cut
+    ("openai", "o3", date(2025, 6, 10), 10_000, 2_000, 0, 5_000),  # from the price cut on
+    ("anthropic", "claude-sonnet-4-0", date(2025, 8, 1), 1_000, 200, 100, 500),
+    ("anthropic", "claude-3-5-haiku-latest", date(2025, 1, 15), 50_000, 20_000, 5_000, 1_000),
+    ("anthropic", "claude-opus-4-6", date(2026, 1, 10), 150_000, 0, 0, 2_000),  # below a tier
+    ("google", "gemini-2.0-flash", date(2025, 4, 1), 8_000, 0, 0, 2_000),
+]
+
+
+@pytest.mark.parametrize(
+    ("provider", "model", "day", "input_tokens", "cache_read", "cache_write", "output_tokens"),
+    SAMPLE_CALLS,
+)
+def test_seed_cost_equals_calc_price(
+    rows: list[prices.PriceRow],
+    provider: str,
+    model: str,
+    day: date,
+    input_tokens: int,
+    cache_read: int,
+    cache_write: int,
+    output_tokens: int,
+) -> None:
+    usage = genai_prices.Usage(
+        input_tokens=input_tokens,
+        cache_read_tokens=cache_read,
+        cache_write_tokens=cache_write,
+        output_tokens=output_tokens,
+    )
+    at_noon = datetime(day.year, day.month, day.day, 12, tzinfo=UTC)
+    expected = genai_prices.calc_price(
+        usage, model, provider_id=provider, genai_request_timestamp=at_noon
+    ).total_price
+    seed_provider = prices.DEFAULT_PROVIDER_NAMES.get(provider, provider)
+    actual = prices.seed_cost(
+        rows, seed_provider, model, day, input_tokens, output_tokens, cache_read, cache_write
+    )
+    assert actual == expected, (provider, model, day)
+
+
+def test_a_dated_price_change_becomes_two_effective_dated_rows(
+    rows: list[prices.PriceRow],
+) -> None:
+    o3_input = [row for row in rows if (row.model, row.usage_type) == ("o3", "input")]
+    assert [(r.price_per_million, r.valid_from, r.valid_to) for r in o3_input] == [
+        (Decimal("10"), prices.FIRST_DAY, date(2025, 6, 10)),
+        (Decimal("2"), date(2025, 6, 10), None),
+    ]
+    assert all(row.source.startswith(f"genai-prices {genai_prices.__version__}") for row in rows)
+
+
+def test_tiered_prices_keep_the_base_rate_and_say_so(rows: list[prices.PriceRow]) -> None:
+    opus = [row for row in rows if row.model == "claude-opus-4-6" and row.usage_type == "input"]
+    assert opus[0].price_per_million == Decimal("5")
+    assert "tiered above 200,000 input tokens" in opus[0].source
+
+
+def test_dated_snapshot_names_are_rows_too_and_providers_use_telemetry_names(
+    rows: list[prices.PriceRow],
+) -> None:
+    keys = {(row.provider, row.model) for row in rows}
+    assert ("openai", "gpt-4o-2024-08-06") in keys
+    assert any(provider == "aws.bedrock" for provider, _ in keys)
+    assert not any(provider == "aws" for provider, _ in keys)
+    assert len(keys) == len({(p, m.lower()) for p, m in keys})
+
+
+def test_aiue_prices_writes_the_seed_format(tmp_path: Path) -> None:
+    out = tmp_path / "seeds" / "aiue_model_prices.csv"
+    assert aiue(["prices", "--out", str(out), "--provider", "openai"]) == 0
+    with out.open(newline="", encoding="utf-8") as handle:
+        reader = csv.DictReader(handle)
+        written = list(reader)
+    assert reader.fieldnames == SEED_COLUMNS["aiue_model_prices"]
+    assert {row["usage_type"] for row in written} <= {
+        "input",
+        "output",
+        "cache_read",
+        "cache_write",
+    }
+    gpt4o = {r["usage_type"]: r for r in written if r["model"] == "gpt-4o"}
+    assert gpt4o["input"]["price_per_million"] == "2.5"
+    assert gpt4o["input"]["currency"] == "USD" and gpt4o["input"]["valid_to"] == ""
+
+
+def test_unknown_provider_and_bad_rename_are_user_errors() -> None:
+    with pytest.raises(UserError, match="unknown genai-prices provider 'nope'"):
+        prices.generate_rows(["nope"])
+    with pytest.raises(UserError, match="GENAI_PRICES_ID=TELEMETRY_NAME"):
+        prices.parse_renames(["google"])
+    assert prices.parse_renames(["google=gcp.gemini"]) == {"google": "gcp.gemini"}
