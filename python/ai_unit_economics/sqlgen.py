@@ -1,0 +1,306 @@
+"""SQL for the catalogue's metrics: one canonical query, transpiled to each warehouse by sqlglot.
+
+The canonical query re-aggregates additive sums (from `unit_economics_daily` for intent-grain
+metrics, from `fct_llm_calls` for call-grain ones), then applies each metric's formula and the
+interval formulas of stats.py. It is written once, in PostgreSQL syntax, and sqlglot writes it
+for every dialect in DIALECTS.
+"""
+
+from __future__ import annotations
+
+from argparse import Namespace
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date
+
+import sqlglot
+from sqlglot import exp
+
+from . import catalogue
+from .catalogue import DeltaInterval, Grain, Metric, WilsonInterval
+from .errors import UserError
+from .stats import DEFAULT_CONFIDENCE_LEVEL, normal_quantile
+
+CANONICAL_DIALECT = "postgres"
+DIALECTS: tuple[str, ...] = (
+    "duckdb",
+    "postgres",
+    "snowflake",
+    "bigquery",
+    "databricks",
+    "spark",
+    "trino",
+    "redshift",
+)
+DOUBLE = "double precision"
+
+
+# --------------------------------------------------------------------------------------------
+# Expression builders (canonical SQL text). Each takes column names or SQL expressions.
+# --------------------------------------------------------------------------------------------
+
+
+def as_double(sql: str) -> str:
+    return f"cast({sql} as {DOUBLE})"
+
+
+def ratio_sql(numerator: str, denominator: str) -> str:
+    """Floating-point ratio, null when the denominator is 0 (the SQL `ratio` macro's twin)."""
+    return f"{as_double(numerator)} / nullif({as_double(denominator)}, 0)"
+
+
+def substitute_metrics(expr: str, replacement: Callable[[str], str]) -> str:
+    """Rewrite a derived metric's expression, each metric name replaced by `(replacement)`."""
+    inputs = catalogue.metric_inputs_of(expr)
+    placeholders = {name: f"aiue_metric_input_{index}" for index, name in enumerate(inputs)}
+
+    def swap(node: exp.Expression) -> exp.Expression:
+        if isinstance(node, exp.Column) and node.name in placeholders:
+            return exp.column(placeholders[node.name])
+        return node
+
+    text = sqlglot.parse_one(expr).transform(swap).sql(dialect=CANONICAL_DIALECT)
+    # Longest placeholder first, so aiue_metric_input_1 never eats part of ..._10.
+    for name, placeholder in sorted(placeholders.items(), key=lambda kv: -len(kv[1])):
+        text = text.replace(placeholder, f"({replacement(name)})")
+    return text
+
+
+def metric_sql(item: Metric) -> str:
+    """A metric's formula over columns named like its measures."""
+    if item.expr is not None:
+        return substitute_metrics(item.expr, lambda name: metric_sql(catalogue.metric(name)))
+    assert item.numerator and item.denominator
+    return ratio_sql(item.numerator, item.denominator)
+
+
+def _literal(value: float) -> str:
+    return repr(float(value))
+
+
+def wilson_sql(interval: WilsonInterval, z: float, side: str) -> str:
+    """One end ('low' or 'high') of the Wilson interval; mirrors stats.wilson_interval."""
+    s, n = interval.successes, interval.trials
+    p = f"({as_double(s)} / {as_double(n)})"
+    nd = as_double(n)
+    z2 = _literal(z * z)
+    half = f"{_literal(z)} * sqrt({p} * (1 - {p}) / {nd} + {z2} / (4 * {nd} * {nd}))"
+    sign, edge_when, edge_value = (
+        ("-", f"{s} = 0", "0.0") if side == "low" else ("+", f"{s} = {n}", "1.0")
+    )
+    formula = f"({p} + {z2} / (2 * {nd}) {sign} {half}) / (1 + {z2} / {nd})"
+    return f"case when {n} > 0 and {edge_when} then {edge_value} when {n} > 0 then {formula} end"
+
+
+def delta_parts(interval: DeltaInterval) -> tuple[str, str, str, str, str, str]:
+    """(n, Σy, Σy², Σx, Σx², Σxy); x ≡ 1 when the interval names no x sums."""
+    n, y, y2 = interval.n, interval.sum_y, interval.sum_y2
+    x = interval.sum_x or n
+    x2 = interval.sum_x2 or n
+    xy = interval.sum_xy or y
+    return n, y, y2, x, x2, xy
+
+
+def delta_sql(interval: DeltaInterval, z: float, side: str) -> str:
+    """One end of the delta-method interval of Σy/Σx; mirrors stats.ratio_interval."""
+    n, y, y2, x, x2, xy = delta_parts(interval)
+    ratio = f"({as_double(y)} / {as_double(x)})"
+    residual = (
+        f"{as_double(y2)} - 2 * {ratio} * {as_double(xy)} + {ratio} * {ratio} * {as_double(x2)}"
+    )
+    variance = (
+        f"{as_double(n)} * ({residual}) / (({as_double(n)} - 1) * {as_double(x)} * {as_double(x)})"
+    )
+    sign = "-" if side == "low" else "+"
+    clamped = f"case when {variance} > 0 then {variance} else 0.0 end"  # rounding can give -1e-20
+    bound = f"{ratio} {sign} {_literal(z)} * sqrt({clamped})"
+    return f"case when {n} >= 2 and {x} <> 0 then {bound} end"
+
+
+def interval_sql(item: Metric, z: float, side: str) -> str:
+    if isinstance(item.interval, WilsonInterval):
+        return wilson_sql(item.interval, z, side)
+    if isinstance(item.interval, DeltaInterval):
+        return delta_sql(item.interval, z, side)
+    raise ValueError(f"metric {item.name} has no interval")
+
+
+# --------------------------------------------------------------------------------------------
+# The canonical query.
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class QueryOptions:
+    level: float = DEFAULT_CONFIDENCE_LEVEL
+    min_sample: int = catalogue.DEFAULT_MIN_SAMPLE
+    intervals: bool = True
+    schema: str | None = None
+    date_from: date | None = None
+    date_to: date | None = None
+    extra_sums: tuple[str, ...] = ()  # more measures to return, e.g. every daily sum
+    order: bool = True
+
+
+def resolve_metrics(names: Sequence[str]) -> tuple[Metric, ...]:
+    known = [item.name for item in catalogue.METRICS]
+    unknown = [name for name in names if name not in known]
+    if unknown or not names:
+        what = f"unknown metric '{unknown[0]}'" if unknown else "no metric given"
+        raise UserError(f"{what}; choose from: {', '.join(known)}.")
+    metrics = tuple(catalogue.metric(name) for name in dict.fromkeys(names))
+    grains = {catalogue.metric_grain(item).name for item in metrics}
+    if len(grains) > 1:
+        raise UserError(
+            "these metrics sit on different grains (intent and call); query them separately: "
+            + ", ".join(f"{m.name} ({catalogue.metric_grain(m).name})" for m in metrics)
+        )
+    return metrics
+
+
+def check_dimensions(grain: Grain, by: Sequence[str]) -> None:
+    valid = catalogue.dimensions_for(grain)
+    unknown = [name for name in by if name not in valid]
+    if unknown:
+        raise UserError(
+            f"unknown dimension '{unknown[0]}'; choose from: {', '.join(valid)} "
+            f"(the dimensions of {grain.name}-grain metrics)."
+        )
+
+
+def _needed_measures(metrics: Sequence[Metric], options: QueryOptions) -> tuple[str, ...]:
+    names: list[str] = []
+    for item in metrics:
+        names += catalogue.metric_measures(item)
+        if options.intervals and item.interval:
+            names += item.interval.measures()
+    grain = catalogue.metric_grain(metrics[0])
+    if grain == catalogue.INTENT:
+        names.append(catalogue.SAMPLE_SIZE_MEASURE)
+    names += options.extra_sums
+    order = {m.name: index for index, m in enumerate(catalogue.MEASURES)}
+    return tuple(sorted(dict.fromkeys(names), key=order.__getitem__))
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where a re-aggregating query reads its sums from."""
+
+    relation: str
+    day_column: str
+    reads_daily: bool
+
+    def sum_of(self, measure_name: str) -> str:
+        """The daily mart's pre-summed column, or the fact's expression."""
+        return measure_name if self.reads_daily else catalogue.measure(measure_name).expr
+
+    def column(self, dimension: str) -> str:
+        return self.day_column if dimension == catalogue.DATE_DIMENSION else dimension
+
+
+def source_for(grain: Grain, measures: Sequence[str]) -> Source:
+    if grain == catalogue.INTENT and catalogue.reads_daily(measures):
+        return Source(catalogue.DAILY_RELATION, catalogue.DAILY_DAY_COLUMN, True)
+    return Source(grain.model, grain.time_dimension, False)
+
+
+def metric_source(item: Metric) -> Source:
+    return source_for(catalogue.metric_grain(item), _needed_measures([item], QueryOptions()))
+
+
+def canonical_query(
+    metric_names: Sequence[str], by: Sequence[str], options: QueryOptions | None = None
+) -> str:
+    """The query in PostgreSQL syntax (lowercase), before transpiling."""
+    options = options or QueryOptions()
+    metrics = resolve_metrics(metric_names)
+    grain = catalogue.metric_grain(metrics[0])
+    check_dimensions(grain, by)
+    try:
+        z = normal_quantile(options.level)
+    except ValueError as error:
+        raise UserError(str(error)) from error
+    measures = _needed_measures(metrics, options)
+    source = source_for(grain, measures)
+    relation = f"{options.schema}.{source.relation}" if options.schema else source.relation
+
+    sum_dims = [
+        name if source.column(name) == name else f"{source.column(name)} as {name}" for name in by
+    ]
+    sums = [f"sum({source.sum_of(name)}) as {name}" for name in measures]
+    filters = []
+    if options.date_from:
+        filters.append(f"{source.day_column} >= cast('{options.date_from.isoformat()}' as date)")
+    if options.date_to:
+        filters.append(f"{source.day_column} <= cast('{options.date_to.isoformat()}' as date)")
+    group = [source.column(name) for name in by]
+
+    outer = [*by, *measures]
+    outer += [f"{metric_sql(item)} as {item.name}" for item in metrics]
+    if grain == catalogue.INTENT:
+        outer.append(
+            f"{catalogue.SAMPLE_SIZE_MEASURE} >= {int(options.min_sample)}"
+            f" as {catalogue.SUFFICIENT_SAMPLE_COLUMN}"
+        )
+    if options.intervals:
+        for item in metrics:
+            if item.interval:
+                low, high = catalogue.interval_columns(item)
+                outer.append(f"{interval_sql(item, z, 'low')} as {low}")
+                outer.append(f"{interval_sql(item, z, 'high')} as {high}")
+
+    lines = ["with sums as (", "  select", _indent([*sum_dims, *sums], 4), f"  from {relation}"]
+    if filters:
+        lines.append(f"  where {' and '.join(filters)}")
+    if group:
+        lines.append(f"  group by {', '.join(group)}")
+    lines += [")", "select", _indent(outer, 2), "from sums"]
+    if by and options.order:
+        lines.append(f"order by {', '.join(by)}")
+    return "\n".join(lines)
+
+
+def _indent(items: Sequence[str], spaces: int) -> str:
+    return ",\n".join(" " * spaces + item for item in items)
+
+
+def transpile(sql: str, dialect: str) -> str:
+    if dialect not in DIALECTS:
+        raise UserError(f"unknown dialect '{dialect}'; choose from: {', '.join(DIALECTS)}.")
+    return sqlglot.transpile(sql, read=CANONICAL_DIALECT, write=dialect, pretty=True)[0]
+
+
+def metric_query(
+    metric_names: Sequence[str],
+    by: Sequence[str],
+    dialect: str,
+    options: QueryOptions | None = None,
+) -> str:
+    """Ready-to-run SQL for `dialect`: the metrics grouped by `by`."""
+    if dialect not in DIALECTS:
+        raise UserError(f"unknown dialect '{dialect}'; choose from: {', '.join(DIALECTS)}.")
+    return transpile(canonical_query(metric_names, by, options), dialect)
+
+
+def view_name(item: Metric) -> str:
+    return f"metric_{item.name}"
+
+
+def metric_view(item: Metric, dialect: str) -> str:
+    """`create or replace view metric_<name>` at the finest grain of the metric's dimensions."""
+    grain = catalogue.metric_grain(item)
+    by = catalogue.dimensions_for(grain)
+    query = canonical_query([item.name], by, QueryOptions(order=False))
+    return transpile(f"create or replace view {view_name(item)} as\n{query}", dialect)
+
+
+def run_sql(args: Namespace) -> str:
+    """`aiue sql`: the query for --metric grouped by --by, in --dialect."""
+    options = QueryOptions(
+        level=args.confidence,
+        min_sample=args.min_sample,
+        schema=args.schema,
+        date_from=args.date_from,
+        date_to=args.date_to,
+    )
+    return metric_query(args.metric, args.by, args.dialect, options) + ";"

@@ -1,0 +1,178 @@
+"""The metric catalogue and what `aiue generate` / `aiue sql` make of it (no warehouse needed)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import sqlglot
+import yaml
+
+from ai_unit_economics import catalogue, generate, sqlgen
+from ai_unit_economics.cli import main as aiue
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_committed_files_match_the_catalogue(capsys: pytest.CaptureFixture) -> None:
+    """`aiue generate --check` (exit 1 on drift): the committed artefacts are up to date."""
+    assert aiue(["generate", "--check"]) == 0, capsys.readouterr().out
+
+
+def test_check_reports_a_stale_file(tmp_path: Path) -> None:
+    for relative, text in generate.generated_files().items():
+        (tmp_path / relative).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / relative).write_text(text)
+    assert generate.check(tmp_path) == []
+    (tmp_path / generate.METRICS_DOC).write_text("edited by hand\n")
+    (tmp_path / generate.METRIC_VIEWS / "duckdb" / "retired_metric.sql").write_text("select 1;\n")
+    assert generate.check(tmp_path) == [
+        f"differs: {generate.METRICS_DOC}",
+        f"not generated (stale): {generate.METRIC_VIEWS / 'duckdb' / 'retired_metric.sql'}",
+    ]
+    assert generate.run_generate(check_only=True, root=tmp_path) == 1
+    generate.write(tmp_path)
+    assert generate.check(tmp_path) == []
+
+
+def test_the_catalogue_is_valid() -> None:
+    assert generate.validate() == []
+
+
+def _semantic() -> dict:
+    return yaml.safe_load((ROOT / generate.SEMANTIC_YML).read_text())
+
+
+def test_metricflow_names_follow_its_rules() -> None:
+    """Lowercase, no `__`, unique measure names across semantic models, labels everywhere."""
+    document = _semantic()
+    names: list[str] = []
+    measures: list[str] = []
+    for model in document["semantic_models"]:
+        names.append(model["name"])
+        for kind in ("entities", "dimensions", "measures"):
+            names += [element["name"] for element in model[kind]]
+        measures += [measure["name"] for measure in model["measures"]]
+        assert all(measure.get("label") for measure in model["measures"])
+    metrics = document["metrics"]
+    names += [metric["name"] for metric in metrics]
+    for name in names:
+        assert name == name.lower() and "__" not in name and name[0].isalpha(), name
+    assert len(measures) == len(set(measures))
+    assert len(metrics) == len({metric["name"] for metric in metrics})
+    assert all(metric["label"].strip() for metric in metrics)
+    assert {metric["type"] for metric in metrics} == {"simple", "ratio", "derived"}
+
+
+def test_the_semantic_layer_covers_the_issue_query() -> None:
+    document = _semantic()
+    intents = next(m for m in document["semantic_models"] if m["model"] == "ref('fct_intents')")
+    assert intents["entities"][0] == {"name": "intent", "type": "primary", "expr": "intent_id"}
+    dimensions = {d["name"] for d in intents["dimensions"]}
+    assert {"intent_date", "feature_tag", "provider_name", "response_model"} <= dimensions
+    metrics = {m["name"]: m for m in document["metrics"]}
+    assert metrics["success_rate"]["type_params"] == {
+        "numerator": "successful_intents",
+        "denominator": "labeled_intents",
+    }
+    assert metrics["cost_per_success"]["type_params"]["numerator"] == "labeled_total_cost"
+    assert metrics["cost_per_million_tokens"]["type"] == "derived"
+    spine = document["models"][0]
+    assert spine["time_spine"] == {"standard_granularity_column": "date_day"}
+
+
+def test_every_generated_dialect_parses_back() -> None:
+    """Every metric view, and `aiue sql` for every metric, parses with sqlglot in its dialect."""
+    files = sorted((ROOT / generate.METRIC_VIEWS).rglob("*.sql"))
+    assert len(files) == len(sqlgen.DIALECTS) * len(catalogue.METRICS)
+    for path in files:
+        dialect = path.parent.name
+        parsed = sqlglot.parse(path.read_text(), read=dialect)
+        assert [type(statement).__name__ for statement in parsed] == ["Create"], path
+    for dialect in sqlgen.DIALECTS:
+        for item in catalogue.METRICS:
+            by = catalogue.dimensions_for(catalogue.metric_grain(item))[:2]
+            sql = sqlgen.metric_query([item.name], by, dialect, sqlgen.QueryOptions(schema="s"))
+            assert sqlglot.parse_one(sql, read=dialect) is not None
+
+
+def test_sql_prints_ready_to_run_snowflake(capsys: pytest.CaptureFixture) -> None:
+    assert aiue(["sql", "--dialect", "snowflake", "--metric", "cost_per_success",
+                 "--by", "feature_tag", "--schema", "analytics_aiue"]) == 0  # fmt: skip
+    sql = capsys.readouterr().out
+    assert "FROM analytics_aiue.unit_economics_daily" in sql
+    assert "AS cost_per_success" in sql and "cost_per_success_ci_low" in sql
+    assert "GROUP BY\n    feature_tag" in sql
+    assert sqlglot.parse_one(sql.rstrip().rstrip(";"), read="snowflake")
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--metric", "cost_per_sucess"], "unknown metric 'cost_per_sucess'; choose from: "
+         "success_rate, cost_per_million_tokens, cost_per_intent, cost_per_success"),
+        (["--metric", "cost_per_success", "--dialect", "oracle"],
+         "unknown dialect 'oracle'; choose from: duckdb, postgres, snowflake, bigquery, "
+         "databricks, spark, trino, redshift."),
+        (["--metric", "cost_per_success", "--by", "colour"],
+         "unknown dimension 'colour'; choose from: date_day, feature_tag, provider_name, "
+         "response_model, currency"),
+        (["--metric", "cost_per_success", "--confidence", "1.2"], "between 0 and 1"),
+    ],
+)  # fmt: skip
+def test_sql_errors_list_the_valid_choices(
+    args: list[str], message: str, capsys: pytest.CaptureFixture
+) -> None:
+    assert aiue(["sql", *args]) == 2
+    captured = capsys.readouterr()
+    assert message in captured.err and captured.out == ""
+
+
+def test_shapes_metrics_py_relies_on_are_unchanged() -> None:
+    """Issue 2's `aiue metrics` contract, now derived from the catalogue."""
+    assert catalogue.DIMENSIONS == (
+        "date_day", "feature_tag", "provider_name", "response_model", "currency"
+    )  # fmt: skip
+    issue_2 = ["intents", "labeled_intents", "successful_intents", "success_rate", "calls",
+               "tokens", "token_cost", "retry_cost", "labor_cost", "total_cost",
+               "cost_per_million_tokens", "cost_per_intent", "cost_per_success",
+               "escalation_rate", "avg_turns_per_intent", "is_sufficient_sample"]  # fmt: skip
+    assert list(catalogue.METRIC_COLUMNS[: len(issue_2)]) == issue_2  # billing appends after
+    assert {"token_cost", "retry_cost", "labor_cost", "total_cost"} <= catalogue.MONEY_COLUMNS
+    assert catalogue.MONEY_COLUMNS.issubset(catalogue.METRIC_COLUMNS)
+    assert not set(catalogue.INTERVAL_COLUMNS) & set(catalogue.METRIC_COLUMNS)  # opt-in only
+    assert catalogue.SUMS[:3] == ("intents", "labeled_intents", "successful_intents")
+    assert {"total_cost_squared", "labeled_total_cost_squared"} <= set(catalogue.SUMS)
+    ratios = {ratio.name: ratio for ratio in catalogue.RATIOS}
+    assert ratios["cost_per_million_tokens"] == catalogue.Ratio(
+        "cost_per_million_tokens", "token_cost", "tokens", 1_000_000, "money_per_million_tokens"
+    )
+    assert ratios["cost_per_success"].numerator == "labeled_total_cost"
+    assert catalogue.ratio_value(3, 0) is None
+    assert catalogue.ratio_value(3, 4, 100) == 75.0
+
+
+def test_the_daily_macro_is_generated_from_the_catalogue() -> None:
+    macro = (ROOT / generate.METRICS_MACRO).read_text()
+    for item in catalogue.DAILY_METRICS:
+        assert f" as {item.name},\n" in macro
+    for column in catalogue.INTERVAL_COLUMNS:
+        assert f" as {column}" in macro
+    assert "as is_sufficient_sample" in macro
+
+
+def test_new_daily_columns_are_documented() -> None:
+    """Every metric and interval column of unit_economics_daily is described in its YAML."""
+    marts = yaml.safe_load((ROOT / "models/marts/_aiue__marts.yml").read_text())
+    daily = next(model for model in marts["models"] if model["name"] == "unit_economics_daily")
+    documented = {column["name"] for column in daily["columns"]}
+    expected = {item.name for item in catalogue.DAILY_METRICS} | set(catalogue.INTERVAL_COLUMNS)
+    assert expected - documented == set()
+
+
+def test_the_metric_doc_lists_every_metric() -> None:
+    doc = (ROOT / generate.METRICS_DOC).read_text()
+    for item in catalogue.METRICS:
+        assert f"| `{item.name}` | {item.label} |" in doc
+    for measure in catalogue.MEASURES:
+        assert f"| `{measure.name}` |" in doc
