@@ -1,0 +1,721 @@
+"""Any warehouse (issue 5): the same inputs give the same numbers on DuckDB, Postgres and Spark.
+
+One generated dataset (random intents + the article scenarios, a FOCUS invoice written for its
+days, and seed overrides with a price change, a negotiated rate, an FX rate, a GPU lease and a
+labour rate that does not divide evenly) is built with `aiue run --target ...` on each engine:
+DuckDB and Postgres in this process, Spark in child processes (dbt-spark starts its JVM in the
+process that runs it, and Derby lets one process at a time open the metastore). The marts are
+compared row by row with DuckDB's after sorting on their keys: keys and counts exactly, money and
+ratios to 1e-9 relative. Each build runs the dbt data tests, conservation included.
+
+Postgres and Spark come from tests/harness (a throwaway PostgreSQL 15 server; a local Spark
+session). An engine that cannot start skips its tests here and fails them when CI=true.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import io
+import json
+import math
+import os
+import pickle
+import re
+import shutil
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pytest
+
+from ai_unit_economics.cli import main as aiue
+from ai_unit_economics.project import RAW_SCHEMA
+from ai_unit_economics.synthetic import generate
+from ai_unit_economics.warehouse import mart_schema, query
+
+pytestmark = pytest.mark.dbt
+
+ROOT = Path(__file__).resolve().parents[1]
+BIN = Path(sys.executable).parent
+
+# The raw tables the loaders write (aiue_raw), compared as text by source row.
+RAW_TABLES = ("genai_spans", "outcomes", "focus_costs")
+# Seeds whose text has quotes and backslashes (dbt-spark session seeds need escaping).
+SEEDS = ("aiue_focus_sku_map", "aiue_model_price_overrides")
+# Each compared mart and the columns that identify a row.
+MARTS: dict[str, tuple[str, ...]] = {
+    "fct_llm_calls": ("call_id",),
+    "fct_intents": ("intent_id",),
+    "unit_economics_daily": ("unit_economics_daily_id",),
+    "fct_cost_reconciliation": ("bucket_id",),
+}
+REL_TOL = 1e-9
+METRICS_BY = ["feature_tag"]
+
+
+# --- the dataset ------------------------------------------------------------------------------
+
+FOCUS_COLUMNS = [
+    "BilledCost", "EffectiveCost", "BillingCurrency", "ChargePeriodStart", "ChargePeriodEnd",
+    "ChargeCategory", "ChargeFrequency", "ChargeDescription", "ServiceCategory", "ServiceName",
+    "ProviderName", "PricingQuantity", "PricingUnit", "ConsumedQuantity", "ConsumedUnit",
+    "x_request_id", "Tags",
+]  # fmt: skip
+AI = "AI and Machine Learning"
+
+
+def _focus_row(cost: str, currency: str, day: str, description: str, **extra: str) -> dict:
+    start = extra.pop("start", f"{day} 00:00:00")
+    return {
+        "BilledCost": cost,
+        "EffectiveCost": extra.pop("effective", cost),
+        "BillingCurrency": currency,
+        "ChargePeriodStart": start,
+        "ChargePeriodEnd": extra.pop("end", ""),
+        "ChargeCategory": extra.pop("category", "Usage"),
+        "ChargeFrequency": "Usage-Based",
+        "ChargeDescription": description,
+        "ServiceCategory": extra.pop("service_category", AI),
+        "ServiceName": extra.pop("service", "OpenAI API"),
+        "ProviderName": extra.pop("provider", "OpenAI"),
+        "Tags": extra.pop("tags", "NULL"),
+        **extra,
+    }
+
+
+def _a_call(spans: Path, provider: str, day: str) -> str:
+    """The response_id of the first call of `provider` on `day` (for an exact invoice row)."""
+    with spans.open(newline="", encoding="utf-8") as handle:
+        for row in csv.DictReader(handle):
+            if (
+                row["operation_name"] == "chat"
+                and row["provider_name"] == provider
+                and row["start_time"].startswith(day)
+                and row["response_id"]
+            ):
+                return row["response_id"]
+    raise AssertionError(f"no {provider} call on {day} in {spans}")
+
+
+def write_focus(data: Path) -> None:
+    """An invoice for the generated window: every allocation kind, credits, FX, bad rows."""
+    request_id = _a_call(data / "genai_spans.csv", "openai", "2026-09-05")
+    rows = [
+        # token buckets (SKU map), with 10-digit amounts and a credit in the same bucket
+        _focus_row("0.0123456789", "USD", "2026-09-10", "gpt-4o-mini, input",
+                   PricingQuantity="0.08", PricingUnit="1M Tokens"),
+        _focus_row("0.0234567891", "USD", "2026-09-10", "gpt-4o-mini, output"),
+        _focus_row("0.0011111111", "USD", "2026-09-10", "gpt-4o-mini, cached input"),
+        _focus_row("0.5", "USD", "2026-09-11", "gpt-4o, input", effective="0.45"),
+        _focus_row("0.7", "USD", "2026-09-11", "gpt-4o, output", ConsumedQuantity="70000",
+                   ConsumedUnit="Tokens"),
+        _focus_row("-0.05", "USD", "2026-09-11", "gpt-4o, output", category="Credit"),
+        # a bucket that nets below zero: not split
+        _focus_row("-0.2", "USD", "2026-09-12", "gpt-4-turbo, input", category="Credit"),
+        # exact: names a call's request id
+        _focus_row("0.0042", "USD", "2026-09-05", "gpt-4o-mini, input", x_request_id=request_id),
+        # provider-level token charge, ISO timestamp with Z
+        _focus_row("0.03", "USD", "2026-09-11", "Other input tokens",
+                   start="2026-09-11T00:00:00Z"),
+        # EUR with an FX rate two days old, and EUR with none within the allowed age
+        _focus_row("0.0987654321", "EUR", "2026-09-11", "claude-3-5-haiku input",
+                   provider="Anthropic", service="Claude API"),
+        _focus_row("0.25", "EUR", "2026-10-20", "claude-3-5-haiku output",
+                   provider="Anthropic", service="Claude API"),
+        # platform cost tagged with a feature, and with a JSON null request id
+        _focus_row("0.30", "USD", "2026-09-10", "Vector database read units",
+                   provider="Pinecone", service="Vector database",
+                   tags='{"feature_tag": "support_chat", "env": "prod"}'),
+        _focus_row("0.05", "USD", "2026-09-12", "Embeddings cache", provider="Redis",
+                   service="Cache", tags='{"request_id": null, "feature_tag": "search_answers"}'),
+        # self-hosted compute tagged with a model (replaces that day's GPU seed line)
+        _focus_row("12.0", "USD", "2026-09-03", "GPU node hours", provider="Google Cloud",
+                   service="Vertex AI endpoints", ConsumedQuantity="24", ConsumedUnit="Hours",
+                   tags='{"aiue_model": "gemini-2.0-flash", "aiue_provider": "google"}'),
+        # AI cost nobody can attribute; not AI at all; a bad value
+        _focus_row("0.25", "USD", "2026-09-10", "Azure AI Search S1", provider="Microsoft",
+                   service="Azure AI Search"),
+        _focus_row("1.00", "USD", "2026-09-10", "EC2 m5.large", provider="AWS",
+                   service="Amazon Elastic Compute Cloud", service_category="Compute"),
+        _focus_row("12,5", "USD", "2026-09-10", "bad export row"),
+    ]  # fmt: skip
+    with (data / "focus_costs.csv").open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, fieldnames=FOCUS_COLUMNS, lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+
+
+def write_seeds(data: Path) -> None:
+    """Seed copies: a mid-window list-price change, a negotiated rate (its source has a quote
+    and a backslash, which Spark seeds must keep), FX, a GPU lease, a 7 min x $50/h ticket."""
+    seeds = data / "seeds"
+    seeds.mkdir()
+    prices = (ROOT / "seeds" / "aiue_model_prices.csv").read_text().splitlines()
+    old = "anthropic,claude-3-5-haiku,output,4.00,USD,2024-11-04,,anthropic list price"
+    assert old in prices, "the bundled claude-3-5-haiku output price changed; update this test"
+    prices[prices.index(old)] = old.replace("2024-11-04,,", "2024-11-04,2026-09-20,")
+    prices.append("anthropic,claude-3-5-haiku,output,3.3333333,USD,2026-09-20,,price change")
+    (seeds / "aiue_model_prices.csv").write_text("\n".join(prices) + "\n")
+    (seeds / "aiue_model_price_overrides.csv").write_text(
+        "provider,model,usage_type,price_per_million,currency,valid_from,valid_to,source\n"
+        'openai,gpt-4o-mini,input,0.12,USD,2026-10-01,,"FinOps\' rate \\ Q4, ""signed"""\n'
+    )
+    (seeds / "aiue_fx_rates.csv").write_text(
+        "currency,reporting_currency,rate_date,rate,source\nEUR,USD,2026-09-09,1.0876543210,ecb\n"
+    )
+    (seeds / "aiue_gpu_rates.csv").write_text(
+        "provider,model,gpu_type,gpu_count,price_per_gpu_hour,currency,tokens_per_gpu_hour,"
+        "valid_from,valid_to,source\n"
+        "google,gemini-2.0-flash,A100,1,2.5,USD,1000000,2026-09-01,2026-09-08,lease\n"
+    )
+    escalations = (ROOT / "seeds" / "aiue_escalation_costs.csv").read_text()
+    (seeds / "aiue_escalation_costs.csv").write_text(
+        escalations.rstrip("\n") + "\nsupport_chat,*,7,50,,USD,2024-01-01,\n"
+    )
+
+
+def outcomes_as_typed_parquet(data: Path) -> None:
+    """outcomes.csv -> outcomes.parquet with boolean and timestamp columns, as a warehouse
+    export would write it: every loader must turn them into the same text."""
+    csv_path, parquet_path = data / "outcomes.csv", data / "outcomes.parquet"
+    with duckdb.connect() as connection:
+        connection.execute(
+            f"""
+            copy (
+                select
+                    intent_id,
+                    cast(is_success as boolean) as is_success,
+                    cast(is_escalated as boolean) as is_escalated,
+                    cast(is_human_reviewed as boolean) as is_human_reviewed,
+                    signal,
+                    escalation_channel,
+                    cast(labeled_at as timestamp) as labeled_at
+                from read_csv('{csv_path}', all_varchar = true)
+            ) to '{parquet_path}' (format parquet)
+            """
+        )
+    csv_path.unlink()
+
+
+@pytest.fixture(scope="module")
+def engine_input(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    data = (tmp_path_factory.mktemp("engines") / "data").resolve()
+    generate(data, n_intents=300, seed=5)
+    outcomes_as_typed_parquet(data)
+    write_focus(data)
+    write_seeds(data)
+    return data
+
+
+# --- one build per engine ---------------------------------------------------------------------
+
+
+@dataclass
+class EngineBuild:
+    target: str
+    seconds: float  # wall time of `aiue run` (Spark: of its process, JVM start included)
+    marts: dict[str, tuple[list[str], list[tuple[Any, ...]]]]
+    raw: dict[str, tuple[list[str], list[tuple[Any, ...]]]]
+    metrics: list[dict[str, Any]]
+    test_results: dict[str, str] = field(default_factory=dict)  # dbt data test -> status
+
+
+def dump(target: str, db_path: Path | None = None) -> dict[str, Any]:
+    """The raw tables, the compared marts and `aiue metrics --format json` of `target`."""
+    schema = mart_schema(target)
+    marts = {name: query(target, f"select * from {schema}.{name}", db_path) for name in MARTS}
+    raw = {
+        name: query(target, f"select * from {RAW_SCHEMA}.{name}", db_path) for name in RAW_TABLES
+    }
+    raw |= {name: query(target, f"select * from {schema}.{name}", db_path) for name in SEEDS}
+    args = ["metrics", "--target", target, "--format", "json", "--by", ",".join(METRICS_BY)]
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        assert aiue([*args, "--db", str(db_path)] if db_path else args) == 0
+    return {"marts": marts, "raw": raw, "metrics": json.loads(out.getvalue())}
+
+
+# Run by the Spark child process that reads the build back: argv = repo root, target, out file.
+DUMP_SCRIPT = """
+import pickle, sys
+sys.path.insert(0, sys.argv[1])
+from tests.test_engines import dump
+with open(sys.argv[3], "wb") as handle:
+    pickle.dump(dump(sys.argv[2]), handle)
+"""
+
+
+def data_test_results(work: Path) -> dict[str, str]:
+    results = json.loads((work / ".aiue" / "target" / "run_results.json").read_text())
+    return {
+        item["unique_id"].split(".")[2]: item["status"]
+        for item in results["results"]
+        if item["unique_id"].startswith("test.")
+    }
+
+
+@contextlib.contextmanager
+def environment(values: dict[str, str]) -> Iterator[None]:
+    saved = {name: os.environ.get(name) for name in values}
+    os.environ.update(values)
+    try:
+        yield
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+
+
+def build_in_process(target: str, data: Path, work: Path, env: dict[str, str]) -> EngineBuild:
+    db_path = work / "aiue.duckdb"
+    with environment(env):
+        started = time.monotonic()
+        assert aiue(["run", "--input", str(data), "--target", target, "--db", str(db_path)]) == 0
+        seconds = time.monotonic() - started
+        dumped = dump(target, db_path if target == "duckdb" else None)
+    print(f"\n{target} build: {seconds:.1f} s")
+    return EngineBuild(target, seconds, **dumped, test_results=data_test_results(work))
+
+
+def run_child(args: list[str], cwd: Path, env: dict[str, str], what: str) -> None:
+    child_env = {k: v for k, v in os.environ.items() if not k.startswith("PYSPARK_")}
+    result = subprocess.run(
+        args, cwd=cwd, env={**child_env, **env}, capture_output=True, text=True, timeout=1500
+    )
+    assert result.returncode == 0, (
+        f"{what} failed:\n{result.stdout[-6000:]}\n{result.stderr[-4000:]}"
+    )
+
+
+@pytest.fixture(scope="module")
+def duckdb_build(engine_input: Path, tmp_path_factory: pytest.TempPathFactory) -> EngineBuild:
+    return build_in_process("duckdb", engine_input, tmp_path_factory.mktemp("duckdb"), {})
+
+
+@pytest.fixture(scope="module")
+def postgres_build(
+    postgres_server: Any, engine_input: Path, tmp_path_factory: pytest.TempPathFactory
+) -> EngineBuild:
+    work = tmp_path_factory.mktemp("postgres")
+    return build_in_process("postgres", engine_input, work, postgres_server.env())
+
+
+@pytest.fixture(scope="module")
+def spark_build(
+    spark_engine: dict[str, str], engine_input: Path, tmp_path_factory: pytest.TempPathFactory
+) -> EngineBuild:
+    """`aiue run --target spark` in one child process, the read-back in a second one (a fresh
+    session from profiles.yml, as `aiue metrics --target spark` gets it)."""
+    work = tmp_path_factory.mktemp("spark")
+    db_path, out = work / "aiue.duckdb", work / "dump.pickle"
+    started = time.monotonic()
+    run = [sys.executable, "-m", "ai_unit_economics.cli", "run", "--input", str(engine_input)]
+    run_child([*run, "--target", "spark", "--db", str(db_path)], work, spark_engine, "spark run")
+    seconds = time.monotonic() - started
+    run_child(
+        [sys.executable, "-c", DUMP_SCRIPT, str(ROOT), "spark", str(out)],
+        work,
+        spark_engine,
+        "spark read-back",
+    )
+    print(
+        f"\nspark build: {seconds:.1f} s (read-back {time.monotonic() - started - seconds:.1f} s)"
+    )
+    with out.open("rb") as handle:
+        dumped = pickle.load(handle)
+    return EngineBuild("spark", seconds, **dumped, test_results=data_test_results(work))
+
+
+ENGINES = ["duckdb", "postgres", "spark"]
+OTHER_ENGINES = ["postgres", "spark"]
+
+
+def engine_build(request: pytest.FixtureRequest, engine: str) -> EngineBuild:
+    return request.getfixturevalue(f"{engine}_build")
+
+
+# --- comparison -------------------------------------------------------------------------------
+
+
+def same_value(expected: Any, actual: Any) -> bool:
+    """Exact for keys, text, dates, booleans and whole numbers; 1e-9 relative otherwise."""
+    if expected is None or actual is None:
+        return expected is None and actual is None
+    if isinstance(expected, bool) or isinstance(actual, bool):
+        return type(expected) is type(actual) and expected == actual
+    numbers = (int, float, Decimal)
+    if isinstance(expected, numbers) and isinstance(actual, numbers):
+        if Decimal(expected) == Decimal(actual):
+            return True
+        integral = isinstance(expected, int) or isinstance(actual, int)
+        return not integral and math.isclose(expected, actual, rel_tol=REL_TOL, abs_tol=0.0)
+    return type(expected) is type(actual) and expected == actual
+
+
+def keyed_records(records: list[dict[str, Any]], key: tuple[str, ...]) -> dict:
+    """Records by their key, sorted on it (None first); the key must be unique."""
+    by_key = {tuple(record[name] for name in key): record for record in records}
+    assert len(by_key) == len(records), f"{key} is not unique"
+    return dict(sorted(by_key.items(), key=lambda item: [(v is not None, v) for v in item[0]]))
+
+
+def keyed(table: tuple[list[str], list[tuple[Any, ...]]], key: tuple[str, ...]) -> dict:
+    columns, rows = table
+    return keyed_records([dict(zip(columns, row, strict=True)) for row in rows], key)
+
+
+def differences(expected: dict, actual: dict) -> list[str]:
+    problems = []
+    if expected.keys() != actual.keys():
+        missing, extra = expected.keys() - actual.keys(), actual.keys() - expected.keys()
+        problems.append(f"keys differ: missing {sorted(missing)[:5]}, extra {sorted(extra)[:5]}")
+    for key in expected.keys() & actual.keys():
+        for column, value in expected[key].items():
+            if not same_value(value, actual[key].get(column)):
+                problems.append(f"{key} {column}: {value!r} != {actual[key].get(column)!r}")
+    return sorted(problems)
+
+
+# --- tests: the same numbers everywhere ------------------------------------------------------
+
+
+@pytest.mark.parametrize("engine", OTHER_ENGINES)
+@pytest.mark.parametrize("mart", list(MARTS))
+def test_marts_equal_duckdb_row_by_row(
+    request: pytest.FixtureRequest, duckdb_build: EngineBuild, engine: str, mart: str
+) -> None:
+    other = engine_build(request, engine)
+    expected_columns, expected_rows = duckdb_build.marts[mart]
+    actual_columns, actual_rows = other.marts[mart]
+    assert actual_columns == expected_columns
+    assert len(actual_rows) == len(expected_rows) > 0
+    expected = keyed(duckdb_build.marts[mart], MARTS[mart])
+    problems = differences(expected, keyed(other.marts[mart], MARTS[mart]))
+    assert not problems, f"{engine} {mart}: {len(problems)} differences, e.g.\n" + "\n".join(
+        problems[:20]
+    )
+
+
+@pytest.mark.parametrize("engine", OTHER_ENGINES)
+@pytest.mark.parametrize("table", RAW_TABLES)
+def test_loaders_write_the_same_raw_text(
+    request: pytest.FixtureRequest, duckdb_build: EngineBuild, engine: str, table: str
+) -> None:
+    """load_postgres / load_spark keep load_duckdb's contract: the same lower-case columns,
+    the same text in every cell (typed Parquet columns included), the same 1-based rows."""
+    other = engine_build(request, engine)
+    assert other.raw[table][0] == duckdb_build.raw[table][0]
+    expected = keyed(duckdb_build.raw[table], ("_aiue_source_row",))
+    assert list(expected)[:1] == [(1,)] and list(expected)[-1] == (len(expected),)
+    assert not differences(expected, keyed(other.raw[table], ("_aiue_source_row",)))
+
+
+TRICKY_SPANS = (
+    "Trace_ID,SPAN_ID,start_time,Note,input_tokens\n"
+    't1,s1,2026-09-01T00:00:00Z,"comma, inside",10\n'
+    't1,s2,2026-09-01 00:00:01,"a ""quoted"" word",\n'
+    't1,s3,2026-09-01T00:00:02+02:00,"two\nlines",NULL\n'
+    't1,s4,,  padded  ,""\n'
+    "t1,s5,2026-09-01,café ☕ \\d,7\n"
+)
+
+
+def test_postgres_loader_keeps_load_duckdbs_contract(postgres_server: Any, tmp_path: Path) -> None:
+    """Quoting, multi-line cells, NULL and empty cells, non-ASCII, header case, a typed
+    Parquet file and a missing optional input: Postgres gets exactly DuckDB's raw tables."""
+    from ai_unit_economics.inputs import find_inputs
+    from ai_unit_economics.load_postgres import load_postgres
+    from ai_unit_economics.loaders import load_duckdb
+
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "genai_spans.csv").write_text(TRICKY_SPANS, encoding="utf-8")
+    with duckdb.connect() as connection:
+        connection.execute(
+            f"""
+            copy (
+                select * from (values
+                    (8e-07, 2, true, timestamp '2026-09-01 10:00:00', 'USD', 'x'),
+                    (1.5, null, false, null, 'EUR', '{{"a": "b"}}')
+                ) as t("BilledCost", "PricingQuantity", "x_Flag", "ChargePeriodStart",
+                       "BillingCurrency", "Tags")
+            ) to '{data / "focus_costs.parquet"}' (format parquet)
+            """
+        )
+    inputs = find_inputs(data)
+    db_path = tmp_path / "aiue.duckdb"
+    expected_counts = load_duckdb(db_path, inputs)
+    with environment(postgres_server.env()):
+        assert (
+            load_postgres(inputs)
+            == expected_counts
+            == {
+                "genai_spans": 5,
+                "outcomes": 0,
+                "focus_costs": 2,
+            }
+        )
+        for table in inputs:
+            sql = f"select * from {RAW_SCHEMA}.{table}"
+            expected_columns, expected_rows = query("duckdb", sql, db_path)
+            columns, rows = query("postgres", sql)
+            assert columns == expected_columns, table
+            assert sorted(rows, key=repr) == sorted(expected_rows, key=repr), table
+
+
+@pytest.mark.parametrize("engine", OTHER_ENGINES)
+def test_seeds_load_the_same_text(
+    request: pytest.FixtureRequest, duckdb_build: EngineBuild, engine: str
+) -> None:
+    """Quotes, backslashes and empty cells in seeds survive on every engine."""
+    other = engine_build(request, engine)
+    for seed in SEEDS:
+        expected_columns, expected_rows = duckdb_build.raw[seed]
+        columns, rows = other.raw[seed]
+        assert columns == expected_columns
+        assert sorted(rows, key=repr) == sorted(expected_rows, key=repr), seed
+    [(*_, source)] = duckdb_build.raw["aiue_model_price_overrides"][1]
+    assert source == 'FinOps\' rate \\ Q4, "signed"'
+
+
+@pytest.mark.parametrize("engine", OTHER_ENGINES)
+def test_metrics_command_gives_the_same_numbers(
+    request: pytest.FixtureRequest, duckdb_build: EngineBuild, engine: str
+) -> None:
+    """`aiue metrics --target <engine>` (its SQL in that engine's dialect) = on DuckDB."""
+    other = engine_build(request, engine)
+    expected = keyed_records(duckdb_build.metrics, tuple(METRICS_BY))
+    assert len(expected) >= 5
+    assert not differences(expected, keyed_records(other.metrics, tuple(METRICS_BY)))
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_every_data_test_passes_conservation_included(
+    request: pytest.FixtureRequest, engine: str
+) -> None:
+    results = engine_build(request, engine).test_results
+    conservation = sorted(path.stem for path in (ROOT / "tests" / "data").glob("*conserved*.sql"))
+    assert {"assert_money_conserved", "assert_spans_conserved"} <= set(conservation)
+    assert {name: results.get(name) for name in conservation} == dict.fromkeys(conservation, "pass")
+    assert len(results) > 50
+    assert {status for status in results.values()} == {"pass"}
+
+
+def test_the_dataset_exercises_what_differs_between_engines(
+    engine_input: Path, duckdb_build: EngineBuild
+) -> None:
+    """Retries, agent spans, unlabelled intents, cached tokens, price changes, negotiated
+    rates, invoice allocation of every kind, FX, credits and uneven labour rates are all in
+    the compared marts, so the comparison covers them."""
+    with (engine_input / "genai_spans.csv").open(newline="", encoding="utf-8") as handle:
+        operations = {row["operation_name"] for row in csv.DictReader(handle)}
+    assert "invoke_agent" in operations  # agent spans: rejected as not_a_call everywhere
+    calls = list(keyed(duckdb_build.marts["fct_llm_calls"], ("call_id",)).values())
+    intents = list(keyed(duckdb_build.marts["fct_intents"], ("intent_id",)).values())
+    buckets = list(keyed(duckdb_build.marts["fct_cost_reconciliation"], ("bucket_id",)).values())
+    assert any(call["is_retry"] for call in calls)
+    assert any(call["is_error"] for call in calls)
+    assert any(call["cache_read_input_tokens"] for call in calls)
+    assert any(call["has_negotiated_price"] for call in calls)
+    haiku = [call for call in calls if call["response_model"] == "claude-3-5-haiku"]
+    assert len({call["output_price_per_token"] for call in haiku}) == 2  # a mid-window change
+    assert {"invoice_exact", "invoice_share", "estimated"} <= {c["cost_source"] for c in calls}
+    assert any(call["gpu_cost"] for call in calls) and any(call["platform_cost"] for call in calls)
+    assert any(intent["label_state"] == "unlabeled" for intent in intents)
+    assert any(intent["retry_calls"] for intent in intents)
+    assert any(intent["escalation_cost"] == Decimal("5.833333333333333") for intent in intents)
+    statuses = {bucket["reconciliation_status"] for bucket in buckets}
+    assert {"allocated", "net_credit", "unattributed", "unbilled"} <= statuses
+    assert {"request", "token", "provider", "gpu", "feature"} <= {b["bucket_kind"] for b in buckets}
+    assert any(bucket["billing_source"] == "gpu_rate_seed" for bucket in buckets)
+
+
+# --- tests: nothing engine-specific in the models --------------------------------------------
+
+JINJA_COMMENT = re.compile(r"\{#.*?#\}", re.S)
+JINJA_CODE = re.compile(r"\{\{.*?\}\}|\{%.*?%\}", re.S)
+QUOTED = re.compile(r"'((?:[^'\\]|\\.)*)'|\"((?:[^\"\\]|\\.)*)\"", re.S)
+SQL_COMMENT = re.compile(r"--[^\n]*")
+
+# pattern -> what to use instead. Each is known to differ between (or not exist on) the
+# engines the package targets; the dispatched macros in macros/ hold the variants.
+OFFENDERS = {
+    r"::": "a :: cast: cast(... as ...)",
+    r"\|\|": "the || operator: dbt.concat",
+    r"\b(decimal|numeric|bignumeric|number)\s*\(": "a decimal type: type_money, type_decimal",
+    r"\bas\s+(varchar|text|string|char|nvarchar|int|integer|bigint|smallint|int64|float|float4"
+    r"|float8|float64|real|double|bool|number|numeric|decimal|timestamptz|datetime)\b": (
+        "an engine type name: dbt.type_*(), ai_unit_economics.type_*()"
+    ),
+    r"\b(date_trunc|datetrunc|trunc|strftime|strptime|to_char|to_date|to_timestamp|date_format"
+    r"|format_datetime|date_parse|datepart|date_part|extract|dayofweek|last_day)\s*\(": (
+        "a date function: dbt.date_trunc, parse_date, parse_timestamp_utc"
+    ),
+    r"\b(date_add|dateadd|date_sub|datediff|date_diff|timestampadd|timestampdiff|add_months"
+    r"|months_between)\s*\(|\binterval\b": "date arithmetic: add_days, dbt.dateadd",
+    r"\b(regexp\w*|rlike|ilike|similar\s+to)\b|~": "a regex: regex_matches, regex_extract",
+    r"\b(json\w*|get_json_object|parse_json|from_json|to_json)\b|->": "JSON: json_text_value",
+    r"\b(try_cast|safe_cast|try_to_\w+)\b|\bsafe\.": "a safe cast: the parse_* macros",
+    r"\b(nvl|nvl2|ifnull|iff|if|isnull|zeroifnull|nullifzero|decode)\s*\(": "coalesce, case",
+    r"\bat\s+time\s+zone\b|\btime\s+zone\b|\b(convert_timezone|from_utc_timestamp"
+    r"|to_utc_timestamp|timezone)\s*\(": "a time-zone conversion: parse_timestamp_utc",
+    r"\b(split_part|string_agg|listagg|group_concat|array_agg|collect_list|collect_set|unnest"
+    r"|explode|generate_series|sequence|strpos|instr|charindex|locate|position|md5|sha1|sha2"
+    r"|sha256|len|char_length|concat_ws|format|printf)\s*\(": "dbt.* or a dispatched macro",
+    r"\bqualify\b|\blimit\s+\d|\btop\s+\d|\bfilter\s*\(\s*where|\*\s*(exclude|except|replace)\b": (
+        "non-portable query syntax"
+    ),
+    r"\b(now|getdate|sysdate|current_timestamp|current_date|localtimestamp)\b": (
+        "the wall clock: builds must be reproducible"
+    ),
+    r"\b(bool_and|bool_or|every|logical_and|logical_or|count_if|any_value|arbitrary|median"
+    r"|percentile_cont|approx_\w+)\s*\(": "a non-portable aggregate",
+    r"\\": "a backslash: Spark reads it as an escape in string literals; use [.] in regexes",
+    r"`": "a backtick identifier",
+    r"\$\$|\be'": "an engine-specific string literal",
+}
+
+
+def sql_of_model(source: str) -> str:
+    """The SQL a model writes itself: Jinja code removed, but the string literals inside it
+    kept (they are SQL fragments passed to macros, like 'cast(date_day as ')."""
+    fragments: list[str] = []
+
+    def keep_fragments(match: re.Match[str]) -> str:
+        for quoted in QUOTED.finditer(match.group(0)):
+            fragments.append(quoted.group(1) if quoted.group(1) is not None else quoted.group(2))
+        return " "
+
+    text = JINJA_CODE.sub(keep_fragments, JINJA_COMMENT.sub(" ", source))
+    return SQL_COMMENT.sub(" ", text) + "\n" + "\n".join(fragments)
+
+
+def offenders(source: str) -> list[str]:
+    text = sql_of_model(source)
+    found = []
+    for pattern, instead in OFFENDERS.items():
+        for match in re.finditer(pattern, text, re.I):
+            context = " ".join(text[max(0, match.start() - 30) : match.end() + 30].split())
+            found.append(f"'{match.group(0)}' in '...{context}...' (use {instead})")
+    return found
+
+
+def test_no_model_contains_engine_specific_sql() -> None:
+    models = sorted((ROOT / "models").rglob("*.sql"))
+    assert len(models) > 20
+    found = [
+        f"{path.relative_to(ROOT)}: {hit}" for path in models for hit in offenders(path.read_text())
+    ]
+    assert not found, (
+        "engine-specific SQL in models (move it into a dispatched macro):\n" + "\n".join(found)
+    )
+
+
+@pytest.mark.parametrize(
+    "sql",
+    [
+        "select started_at::date from spans",
+        "select trace_id || '-' || span_id as call_id",
+        "cast(x as decimal(38, 6))",
+        "cast(x as varchar)",
+        "select {{ dbt.concat(['a', 'b']) }}, cast(y as string) from t",
+        "date_trunc('day', started_at)",
+        "dateadd(day, 1, d)",
+        "where regexp_matches(model, '^gpt')",
+        "where model ~ '^gpt'",
+        "json_extract_string(tags, '$.feature')",
+        "get_json_object(tags, '$.feature')",
+        "try_cast(x as int)",
+        "nvl(a, b)",
+        "started_at at time zone 'UTC'",
+        "{{ ai_unit_economics.parse_decimal('raw', 'decimal(20, 6)') }}",
+        "select * from t qualify row_number() over (order by a) = 1",
+        "where x rlike '\\\\d+'",
+        "select current_date",
+        "sum(x) filter (where y)",
+    ],
+)
+def test_the_offender_check_catches_engine_specific_sql(sql: str) -> None:
+    assert offenders(sql)
+
+
+def test_the_offender_check_lets_macros_and_portable_sql_through() -> None:
+    portable = """
+        {#- a comment may say date_trunc, ::, json and regexp_like -#}
+        select
+            {{ dbt.concat(["'token|'", 'cast(date_day as ' ~ dbt.type_string() ~ ')']) }} as id,
+            {{ ai_unit_economics.regex_matches('model', '^gpt[.]4') }} as is_gpt4,
+            cast(amount as {{ ai_unit_economics.type_money() }}) as amount,
+            coalesce(a, 0) + greatest(count(distinct turn_index), 1) as turns,
+            row_number() over (partition by k order by t desc nulls last) as rank_in_key
+        from {{ ref('fct_llm_calls') }}  -- no :: here either
+        where lower(model) like '%token%'
+    """
+    assert offenders(portable) == []
+
+
+# --- MetricFlow on Postgres -------------------------------------------------------------------
+
+
+def copy_project(dest: Path) -> Path:
+    ignore = shutil.ignore_patterns("__pycache__", "target", "logs", "*.duckdb")
+    dest.mkdir(parents=True)
+    for name in ("dbt_project.yml", "profiles.yml"):
+        shutil.copy(ROOT / name, dest / name)
+    for folder in ("models", "macros", "seeds", "tests/data"):
+        shutil.copytree(ROOT / folder, dest / folder, ignore=ignore)
+    return dest
+
+
+def test_metricflow_on_postgres(
+    postgres_server: Any, postgres_build: EngineBuild, tmp_path: Path
+) -> None:
+    """`mf validate-configs` passes against the Postgres build, and `mf query` gives the
+    numbers `aiue metrics --target postgres` gives."""
+    if not (ROOT / "models" / "semantic").is_dir():
+        pytest.skip("no semantic layer (models/semantic) yet")
+    project = copy_project(tmp_path / "project")
+    env = {
+        **os.environ,
+        **postgres_server.env(),
+        "AIUE_TARGET": "postgres",
+        "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
+    }
+
+    def run(*args: str) -> str:
+        result = subprocess.run(
+            args, cwd=project, env=env, capture_output=True, text=True, timeout=600
+        )
+        assert result.returncode == 0, f"{args}\n{result.stdout[-4000:]}\n{result.stderr[-4000:]}"
+        return result.stdout
+
+    run(str(BIN / "dbt"), "parse", "--profiles-dir", ".")
+    validated = run(str(BIN / "mf"), "validate-configs")
+    assert "ERRORS: 0" in validated
+    assert "Successfully validated metrics against data warehouse" in validated
+    out = tmp_path / "mf.csv"
+    metrics = ["intents", "cost_per_success", "success_rate"]
+    run(str(BIN / "mf"), "query", "--metrics", ",".join(metrics),
+        "--group-by", "intent__feature_tag", "--csv", str(out))  # fmt: skip
+    with out.open(newline="") as handle:
+        mf = {row["intent__feature_tag"] or None: row for row in csv.DictReader(handle)}
+    # (rows without intents carry only unallocated invoice money: not in the intents model)
+    expected = {row["feature_tag"]: row for row in postgres_build.metrics if row["intents"]}
+    assert set(mf) == set(expected)
+    for feature, row in expected.items():
+        got = mf[feature]
+        assert int(got["intents"]) == row["intents"]
+        for metric in metrics[1:]:
+            if row[metric] is None:
+                assert got[metric] == ""
+            else:
+                assert math.isclose(float(got[metric]), row[metric], rel_tol=REL_TOL), metric
