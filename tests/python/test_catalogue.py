@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -126,6 +128,20 @@ def test_sql_errors_list_the_valid_choices(
     assert aiue(["sql", *args]) == 2
     captured = capsys.readouterr()
     assert message in captured.err and captured.out == ""
+
+
+def test_output_piped_into_head_stops_quietly() -> None:
+    """`aiue sql ... | head -1` closes the pipe early: no traceback, exit 0."""
+    aiue_bin = Path(sys.executable).parent / "aiue"
+    piped = subprocess.run(
+        f"'{aiue_bin}' sql --metric cost_per_success --by feature_tag | head -1",
+        shell=True,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert piped.stdout.strip() == "WITH sums AS ("
+    assert "Traceback" not in piped.stderr and "BrokenPipe" not in piped.stderr
 
 
 def test_shapes_metrics_py_relies_on_are_unchanged() -> None:
