@@ -1,6 +1,13 @@
 {#- FOCUS rows that are not in the billing: bad values (rejection_kind 'invalid') and AI cost
     rows in a currency with no FX rate ('missing_fx_rate'). Each names its reason; the money
     stays visible in the billing currency. -#}
+{%- set row_columns = [
+    'provider_name', 'billing_currency', 'charge_category', 'service_category', 'service_name',
+    'charge_description', 'billed_cost', 'effective_cost', 'raw_billed_cost',
+    'raw_effective_cost', 'raw_charge_period_start', 'raw_billing_currency', 'charge_date',
+    'source_file', 'source_row_number',
+] -%}
+
 with classified as (
 
     select * from {{ ref('int_aiue__focus_costs_classified') }}
@@ -19,21 +26,7 @@ invalid as (
         focus_cost_id,
         'invalid' as rejection_kind,
         rejection_reason,
-        provider_name,
-        billing_currency,
-        charge_category,
-        service_category,
-        service_name,
-        charge_description,
-        billed_cost,
-        effective_cost,
-        raw_billed_cost,
-        raw_effective_cost,
-        raw_charge_period_start,
-        raw_billing_currency,
-        charge_date,
-        source_file,
-        source_row_number
+        {{ row_columns | join(',\n        ') }}
     from classified
     where rejection_reason is not null
 
@@ -45,21 +38,7 @@ missing_rates as (
         focus_cost_id,
         'missing_fx_rate' as rejection_kind,
         fx_rejection_reason as rejection_reason,
-        provider_name,
-        billing_currency,
-        charge_category,
-        service_category,
-        service_name,
-        charge_description,
-        billed_cost,
-        effective_cost,
-        raw_billed_cost,
-        raw_effective_cost,
-        raw_charge_period_start,
-        raw_billing_currency,
-        charge_date,
-        source_file,
-        source_row_number
+        {{ row_columns | join(',\n        ') }}
     from converted
     where fx_rejection_reason is not null
 
