@@ -2,7 +2,8 @@
 
 Three builds, one per dataset (session fixtures in conftest.py): the real FOCUS 1.0 sample,
 the hand-computed allocation fixture (tests/fixtures/billing/README.md) and the seed article's
-invoice-extraction case study (docs/worked_example_invoice_extraction.md).
+invoice-extraction case study (docs/worked_example_invoice_extraction.md); and a fourth, the
+generated sample with its synthetic invoice (`generate(billing=True)`, what `aiue demo` builds).
 """
 
 from __future__ import annotations
@@ -16,8 +17,10 @@ from decimal import Decimal
 import pytest
 
 from ai_unit_economics.cli import main as aiue
+from ai_unit_economics.reconciliation import reconciliation_by_provider, render_reconciliation
+from ai_unit_economics.synthetic import generate
 
-from .conftest import FIXTURES, Build
+from .conftest import FIXTURES, Build, build
 
 MARTS = "main_aiue"
 SAMPLE = FIXTURES / "focus" / "focus_1.0_sample.csv"
@@ -340,3 +343,177 @@ def test_invoice_extraction_costs_0_081_per_page(invoice_extraction_build: Build
         from {MARTS}.fct_cost_reconciliation
     """)
     assert unallocated == 0 and sources == "invoice_share"
+
+
+# --- the generated sample with its synthetic invoice (aiue demo) ------------------------------
+
+SCENARIO_FEATURES = ("scenario_a_mini", "scenario_b_reasoning", "cpo_baseline", "cpo_cheaper_model")
+
+
+@pytest.fixture(scope="module")
+def generated_billing_build(tmp_path_factory: pytest.TempPathFactory) -> Build:
+    root = tmp_path_factory.mktemp("generated_billing")
+    generate(root / "data", n_intents=300, seed=11, billing=True)
+    return build(root / "data", root / "aiue.duckdb")
+
+
+def generated_invoice(generated: Build) -> list[dict[str, str]]:
+    with (generated.input_dir / "focus_costs.csv").open(newline="", encoding="utf-8") as handle:
+        return list(csv.DictReader(handle))
+
+
+def is_ai_row(row: dict[str, str]) -> bool:
+    """docs/billing.md "Scope", for these rows: the AI category or a feature tag."""
+    tags = json.loads(row["Tags"]) if row["Tags"] else {}
+    return row["ServiceCategory"] == "AI and Machine Learning" or "feature_tag" in tags
+
+
+def test_generated_invoice_money_is_conserved(generated_billing_build: Build) -> None:
+    [row] = generated_billing_build.records(f"""
+        select
+            sum(billed_cost) as billed,
+            sum(allocated_cost) as allocated,
+            sum(unallocated_cost) as unallocated,
+            (select sum(allocated_cost) from {MARTS}.fct_llm_calls) as on_calls,
+            (select sum(billed_cost) from {MARTS}.unit_economics_daily) as daily_billed
+        from {MARTS}.fct_cost_reconciliation
+    """)
+    billed = float(row["billed"])
+    assert billed > 0
+    assert float(row["allocated"] + row["unallocated"]) == pytest.approx(billed, rel=1e-9)
+    assert float(row["on_calls"] + row["unallocated"]) == pytest.approx(billed, rel=1e-9)
+    invoice = generated_invoice(generated_billing_build)
+    in_scope = sum(money(r["EffectiveCost"]) for r in invoice if is_ai_row(r))
+    assert row["billed"] == in_scope == row["daily_billed"]
+    assert row["allocated"] > 0 and row["unallocated"] != 0
+
+
+def test_generated_invoice_credit_and_no_call_day_stay_unallocated(
+    generated_billing_build: Build,
+) -> None:
+    invoice = generated_invoice(generated_billing_build)
+    [credit] = [r for r in invoice if r["ChargeCategory"] == "Credit"]
+    last_day = max(r["ChargePeriodStart"][:10] for r in invoice if r["ServiceName"] == "OpenAI API")
+    [unattributed] = generated_billing_build.records(
+        f"select * from {MARTS}.fct_cost_reconciliation where bucket_kind = 'unattributed'"
+    )
+    assert unattributed["bucket_id"] == f"unattributed|{credit['ChargePeriodStart'][:10]}|openai"
+    assert unattributed["billed_cost"] == unattributed["unallocated_cost"]
+    assert unattributed["billed_cost"] == money(credit["EffectiveCost"]) < 0
+    assert credit["ChargePeriodStart"][:10] == last_day
+    # The day billed without calls of its model: every bucket of it is no_calls.
+    no_calls = generated_billing_build.records(f"""
+        select * from {MARTS}.fct_cost_reconciliation
+        where reconciliation_status = 'no_calls' order by bucket_id
+    """)
+    [day] = {row["date_day"] for row in no_calls}
+    lines = [r for r in invoice if r["ChargePeriodStart"] == f"{day} 00:00:00"]
+    assert len(lines) == len(no_calls) == 2
+    assert [row["bucket_id"] for row in no_calls] == [
+        f"token|{day}|anthropic|claude-3-5-haiku|input",
+        f"token|{day}|anthropic|claude-3-5-haiku|output",
+    ]
+    assert sum(row["unallocated_cost"] for row in no_calls) == sum(
+        money(r["EffectiveCost"]) for r in lines
+    )
+    assert all(row["allocated_cost"] == 0 and row["calls"] == 0 for row in no_calls)
+
+
+def test_generated_invoice_scope_summary_counts_the_non_ai_row(
+    generated_billing_build: Build,
+) -> None:
+    invoice = generated_invoice(generated_billing_build)
+    scope = {
+        row["scope_status"]: row
+        for row in generated_billing_build.records(f"""
+            select scope_status, sum(focus_rows) as focus_rows, sum(effective_cost) as effective
+            from {MARTS}.billing_scope_summary group by scope_status
+        """)
+    }
+    out_of_scope = [r for r in invoice if not is_ai_row(r)]
+    assert [r["ServiceCategory"] for r in out_of_scope] == ["Compute"]
+    assert set(scope) == {"ai_cost", "not_ai"}
+    assert scope["not_ai"]["focus_rows"] == 1
+    assert scope["not_ai"]["effective"] == money(out_of_scope[0]["EffectiveCost"])
+    assert scope["ai_cost"]["focus_rows"] == len(invoice) - 1
+
+
+def test_generated_invoice_keeps_the_article_numbers(generated_billing_build: Build) -> None:
+    """OpenAI is billed at list, so the scenario calls' invoice shares equal their estimates
+    (to the invoice's 6 decimals) and the article's numbers survive the billing."""
+    calls = generated_billing_build.records(f"""
+        select feature_tag, cost_source, token_cost, estimated_cost,
+            coalesce(input_tokens, 0) + coalesce(output_tokens, 0) as tokens
+        from {MARTS}.fct_llm_calls where is_inference
+    """)
+    scenario = [c for c in calls if c["feature_tag"] in SCENARIO_FEATURES]
+    assert len(scenario) == 3700
+    assert {c["cost_source"] for c in scenario} == {"invoice_share"}
+    assert all(abs(c["token_cost"] - c["estimated_cost"]) < money("0.000001") for c in scenario)
+    assert {c["cost_source"] for c in calls if c["tokens"]} == {"invoice_share"}
+    per_feature = dict(
+        generated_billing_build.query(f"""
+            select feature_tag, sum(total_cost) / sum(intents) from {MARTS}.unit_economics_daily
+            where feature_tag in {SCENARIO_FEATURES} group by feature_tag
+        """)
+    )
+    assert float(per_feature["scenario_a_mini"]) == pytest.approx(4.5019, abs=1e-4)
+    assert float(per_feature["scenario_b_reasoning"]) == pytest.approx(0.764, abs=1e-4)
+    [(cps_baseline, cps_cheaper)] = generated_billing_build.query(f"""
+        select
+            sum(case when feature_tag = 'cpo_baseline' then labeled_total_cost end)
+                / sum(case when feature_tag = 'cpo_baseline' then successful_intents end),
+            sum(case when feature_tag = 'cpo_cheaper_model' then labeled_total_cost end)
+                / sum(case when feature_tag = 'cpo_cheaper_model' then successful_intents end)
+        from {MARTS}.unit_economics_daily
+    """)
+    assert (round(float(cps_baseline), 2), round(float(cps_cheaper), 2)) == (2.00, 2.50)
+
+
+def test_generated_invoice_feature_row_lands_on_its_feature(generated_billing_build: Build) -> None:
+    invoice = generated_invoice(generated_billing_build)
+    [platform] = [r for r in invoice if r["ServiceCategory"] == "Integration"]
+    feature, day = json.loads(platform["Tags"])["feature_tag"], platform["ChargePeriodStart"][:10]
+    [bucket] = generated_billing_build.records(
+        f"select * from {MARTS}.fct_cost_reconciliation where bucket_kind = 'feature'"
+    )
+    assert bucket["bucket_id"] == f"feature|{day}|{feature}"
+    assert bucket["allocated_cost"] == bucket["billed_cost"] == money(platform["EffectiveCost"])
+    [(infra,)] = generated_billing_build.query(
+        f"select sum(infra_cost) from {MARTS}.fct_llm_calls where feature_tag = '{feature}'"
+    )
+    assert infra == money(platform["EffectiveCost"])
+
+
+def test_demo_reconciliation_summary(generated_billing_build: Build) -> None:
+    records = {
+        r["provider"]: r for r in reconciliation_by_provider(generated_billing_build.db_path)
+    }
+    assert set(records) == {"openai", "anthropic", "google", "support_chat (feature)"}
+    # Billed against the list-price estimate: the negotiated factors of the generator.
+    for provider, factor in (("openai", 1.0), ("anthropic", 0.95), ("google", 1.0)):
+        record = records[provider]
+        ratio = record["billed_with_estimate"] / record["estimated"]
+        assert float(ratio) == pytest.approx(factor, abs=1e-4), provider
+    assert all(r["unbilled_estimate"] is None for r in records.values())  # every call billed
+    text = render_reconciliation(list(records.values()))
+    assert "fct_cost_reconciliation" in text and "billing_scope_summary" in text
+    assert "+0.0%" in text and "-5.0%" in text
+    total = sum(r["billed"] for r in records.values())
+    assert f"total {total:,.2f}".split() == next(
+        line.split()[:2] for line in text.splitlines() if line.startswith("total")
+    )
+
+
+def test_aiue_reconcile_prints_the_summary(
+    generated_billing_build: Build, scenario_build: Build, capsys: pytest.CaptureFixture
+) -> None:
+    assert aiue(["reconcile", "--db", str(generated_billing_build.db_path)]) == 0
+    text = capsys.readouterr().out
+    total = sum(r["billed"] for r in reconciliation_by_provider(generated_billing_build.db_path))
+    assert f"{total:,.2f}" in next(line for line in text.splitlines() if line.startswith("total"))
+    assert "main_aiue.fct_cost_reconciliation" in text
+    assert aiue(["reconcile", "--db", str(scenario_build.db_path)]) == 0
+    assert "No billing in this build" in capsys.readouterr().out
+    assert aiue(["reconcile", "--db", str(scenario_build.input_dir / "missing.duckdb")]) == 2
+    assert "no such DuckDB file" in capsys.readouterr().err

@@ -26,7 +26,9 @@ invalid as (
         focus_cost_id,
         'invalid' as rejection_kind,
         rejection_reason,
-        {{ row_columns | join(',\n        ') }}
+        {%- for column in row_columns %}
+        {{ column }}{{ ',' if not loop.last }}
+        {%- endfor %}
     from classified
     where rejection_reason is not null
 
@@ -38,7 +40,9 @@ missing_rates as (
         focus_cost_id,
         'missing_fx_rate' as rejection_kind,
         fx_rejection_reason as rejection_reason,
-        {{ row_columns | join(',\n        ') }}
+        {%- for column in row_columns %}
+        {{ column }}{{ ',' if not loop.last }}
+        {%- endfor %}
     from converted
     where fx_rejection_reason is not null
 

@@ -88,6 +88,12 @@ def build_parser() -> argparse.ArgumentParser:
         "(default: when the build has billing)",
     )
 
+    reconcile = commands.add_parser(
+        "reconcile", help="print how the FOCUS invoice reconciles with the telemetry"
+    )
+    reconcile.add_argument("--db", type=Path, default=Path("aiue.duckdb"))
+    reconcile.add_argument("--target", choices=TARGETS, default="duckdb")
+
     prices = commands.add_parser(
         "prices", help="write the model price seed from the genai-prices package (offline)"
     )
@@ -188,6 +194,10 @@ def main(argv: list[str] | None = None) -> int:
                 billing=args.billing,
             )
             print(render(records, args.by, args.format, args.intervals, args.confidence))
+        elif args.command == "reconcile":
+            from .reconciliation import run_reconcile
+
+            print(run_reconcile(args.target, args.db))
         elif args.command == "prices":
             from .prices import run_prices
 

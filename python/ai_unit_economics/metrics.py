@@ -16,6 +16,7 @@ from sqlglot import exp
 from . import catalogue, sqlgen
 from .errors import UserError
 from .stats import DEFAULT_CONFIDENCE_LEVEL
+from .tables import text_table
 from .warehouse import mart_schema, query
 
 # `aiue metrics --target` -> the sqlglot dialect its SQL is written in.
@@ -233,16 +234,7 @@ def render_table(
         if not record["is_sufficient_sample"] and record["intents"]:
             cells[cps_index] += " *"
         body.append(cells)
-    widths = [max(len(row[i]) for row in [header, *body]) for i in range(len(header))]
-    numeric_from = len(by)
-
-    def line(cells: list[str]) -> str:
-        return "  ".join(
-            cell.ljust(widths[i]) if i < numeric_from else cell.rjust(widths[i])
-            for i, cell in enumerate(cells)
-        )
-
-    lines = [line(header), "  ".join("-" * width for width in widths), *map(line, body)]
+    lines = text_table(header, body, label_columns=len(by))
     if any(not record["is_sufficient_sample"] for record in records):
         lines.append(
             "* fewer labelled intents than the sample threshold: treat this cost per success "

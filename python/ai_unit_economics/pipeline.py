@@ -52,16 +52,20 @@ def _load(
 
 def run_demo(out_dir: Path, n_intents: int, seed: int) -> None:
     from .metrics import fetch_metrics, render
+    from .reconciliation import reconciliation_by_provider, render_reconciliation
     from .synthetic import generate
 
     data_dir = out_dir / "data"
-    generate(data_dir, n_intents=n_intents, seed=seed)
+    generate(data_dir, n_intents=n_intents, seed=seed, billing=True)
     db_path = out_dir / "aiue.duckdb"
     run_pipeline(data_dir, db_path)
     by = ["feature_tag", "response_model"]
     print()
     print("Unit economics by feature and primary model (sample data):")
     print(render(fetch_metrics("duckdb", by, db_path=db_path), by, "table"))
+    print()
+    print(f"Invoice against telemetry (sample FOCUS invoice {data_dir / 'focus_costs.csv'}):")
+    print(render_reconciliation(reconciliation_by_provider(db_path)))
     print()
     print(
         f"The DuckDB file {db_path} holds every model; "

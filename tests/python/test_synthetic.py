@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import csv
+import json
 import re
 from collections import Counter, defaultdict
-from datetime import date
+from datetime import date, timedelta
+from decimal import Decimal
 from fractions import Fraction
 from pathlib import Path
 
@@ -415,7 +417,171 @@ def test_scenarios_are_plain(scenario_only: tuple[list[Row], list[Row]]) -> None
     assert min(days) == "2026-09-01" and max(days) <= "2026-10-31"
 
 
-# ---- command line ---------------------------------------------------------------------------
+# ---- the synthetic FOCUS invoice (billing=True) ---------------------------------------------
+
+SEEDS = Path(__file__).resolve().parents[2] / "seeds"
+FOCUS_HEADER = [
+    "BilledCost", "EffectiveCost", "BillingCurrency", "ChargePeriodStart", "ChargePeriodEnd",
+    "ChargeCategory", "ChargeFrequency", "ChargeDescription", "ServiceCategory", "ServiceName",
+    "ProviderName", "PricingQuantity", "PricingUnit", "ConsumedQuantity", "ConsumedUnit",
+    "SkuId", "x_SkuMeterName", "Tags",
+]  # fmt: skip
+AI = "AI and Machine Learning"
+# The negotiated factor per telemetry provider the generator promises (module docstring).
+FACTORS = {"openai": Decimal("1"), "anthropic": Decimal("0.95"), "google": Decimal("1")}
+WINDOW = (date(2026, 9, 1), date(2026, 10, 31))  # the default 61 days
+
+
+@pytest.fixture(scope="module")
+def invoiced(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    return generate(tmp_path_factory.mktemp("invoiced"), n_intents=300, seed=7, billing=True)
+
+
+@pytest.fixture(scope="module")
+def invoice(invoiced: dict[str, Path]) -> list[Row]:
+    header, rows = read(invoiced["focus_costs"])
+    assert header == FOCUS_HEADER
+    return rows
+
+
+def resolve(row: Row) -> tuple[str, str, str] | None:
+    """(provider, model, usage type) of a FOCUS row by the bundled SKU map, as dbt reads it:
+    case-insensitive search on ServiceName|SkuMeter|x_SkuMeterName|x_UsageType|
+    ChargeDescription|SkuId, within the row's provider, lowest priority first."""
+    text = "|".join(
+        row.get(column, "")
+        for column in ("ServiceName", "SkuMeter", "x_SkuMeterName", "x_UsageType")
+    )
+    text += f"|{row['ChargeDescription']}|{row['SkuId']}"
+    _, entries = read(SEEDS / "aiue_focus_sku_map.csv")
+    matches = [
+        (int(entry["priority"]), entry["pattern"], entry)
+        for entry in entries
+        if entry["focus_provider"] in ("*", row["ProviderName"])
+        and re.search(entry["pattern"], text, re.IGNORECASE)
+    ]
+    if not matches:
+        return None
+    entry = min(matches, key=lambda match: match[:2])[2]
+    return entry["provider"], entry["model"], entry["usage_type"]
+
+
+def list_price(provider: str, model: str, usage_type: str, day: date) -> Decimal:
+    _, prices = read(SEEDS / "aiue_model_prices.csv")
+    holding = [
+        (row["valid_from"], Decimal(row["price_per_million"]))
+        for row in prices
+        if (row["provider"], row["model"], row["usage_type"]) == (provider, model, usage_type)
+        and row["valid_from"] <= day.isoformat()
+        and (not row["valid_to"] or day.isoformat() < row["valid_to"])
+    ]
+    return max(holding)[1]
+
+
+def call_usage(span: Row) -> dict[tuple[str, str, str, str], int]:
+    """(day, provider, model, usage type) -> tokens of one call, uncached input apart."""
+    tokens = {column: int(span[column] or 0) for column in TOKEN_COLUMNS}
+    cached = tokens["cache_read_input_tokens"] + tokens["cache_creation_input_tokens"]
+    usage = {
+        "input": tokens["input_tokens"] - cached,
+        "cache_read": tokens["cache_read_input_tokens"],
+        "cache_write": tokens["cache_creation_input_tokens"],
+        "output": tokens["output_tokens"],
+    }
+    day, provider, model = span["start_time"][:10], span["provider_name"], span["response_model"]
+    return {(day, provider, model, kind): count for kind, count in usage.items() if count}
+
+
+def test_billing_is_opt_in(full: dict[str, Path], tmp_path: Path) -> None:
+    assert "focus_costs" not in full
+    assert not (full["genai_spans"].parent / "focus_costs.csv").exists()
+    plain = generate(tmp_path / "plain", n_intents=300, seed=7)
+    billed = generate(tmp_path / "billed", n_intents=300, seed=7, billing=True)
+    assert set(billed) == {"genai_spans", "outcomes", "focus_costs"}
+    assert billed["focus_costs"].name == "focus_costs.csv"
+    for name in ("genai_spans", "outcomes"):  # the invoice changes no telemetry
+        assert plain[name].read_bytes() == billed[name].read_bytes()
+
+
+def test_invoice_deterministic(invoiced: dict[str, Path], tmp_path: Path) -> None:
+    again = generate(tmp_path / "again", n_intents=300, seed=7, billing=True)
+    other = generate(tmp_path / "other", n_intents=300, seed=8, billing=True)
+    assert again["focus_costs"].read_bytes() == invoiced["focus_costs"].read_bytes()
+    assert other["focus_costs"].read_bytes() != invoiced["focus_costs"].read_bytes()
+
+
+def test_invoice_row_format(invoice: list[Row]) -> None:
+    for row in invoice:
+        assert row["BillingCurrency"] == "USD"
+        assert re.fullmatch(r"-?\d+\.\d{6}", row["EffectiveCost"]), row
+        assert row["BilledCost"] == row["EffectiveCost"]
+        start = date.fromisoformat(row["ChargePeriodStart"][:10])
+        assert row["ChargePeriodStart"] == f"{start} 00:00:00"
+        assert row["ChargePeriodEnd"] == f"{start + timedelta(days=1)} 00:00:00"
+    assert [r for r in invoice if r["ConsumedUnit"] == "Tokens"] == [
+        r for r in invoice if r["ServiceCategory"] == AI and r["ChargeCategory"] == "Usage"
+    ]
+
+
+def test_invoice_bills_every_token_once_by_day_model_and_usage_type(
+    invoiced: dict[str, Path], invoice: list[Row]
+) -> None:
+    spans = read(invoiced["genai_spans"])[1]
+    expected: Counter[tuple[str, str, str, str]] = Counter()
+    for span in spans:
+        if span["operation_name"] in ("chat", "embeddings"):
+            expected.update(call_usage(span))
+    assert {key[2] for key in expected} >= {"gpt-4o-mini", "gpt-4-turbo"}  # the scenarios too
+    billed: Counter[tuple[str, str, str, str]] = Counter()
+    no_call_day = (WINDOW[1] + timedelta(days=1)).isoformat()
+    for row in invoice:
+        if row["ConsumedUnit"] == "Tokens" and row["ChargePeriodStart"][:10] != no_call_day:
+            resolved = resolve(row)
+            assert resolved is not None and "*" not in resolved, row  # the SKU map knows it
+            billed[(row["ChargePeriodStart"][:10], *resolved)] += int(row["ConsumedQuantity"])
+    assert billed == expected
+    usage = [(r["ChargePeriodStart"], r["ChargeDescription"]) for r in invoice if r["ConsumedUnit"]]
+    assert len(usage) == len(set(usage))  # one line per day x provider x model x usage type
+
+
+def test_invoice_prices_are_list_times_the_negotiated_factor(invoice: list[Row]) -> None:
+    providers = set()
+    for row in invoice:
+        if row["ConsumedUnit"] != "Tokens":
+            continue
+        provider, model, usage_type = resolve(row) or ("?", "?", "?")
+        day = date.fromisoformat(row["ChargePeriodStart"][:10])
+        tokens = Decimal(row["ConsumedQuantity"])
+        assert Decimal(row["PricingQuantity"]) * 1_000_000 == tokens
+        at_list = tokens * list_price(provider, model, usage_type, day) / 1_000_000
+        exact = at_list * FACTORS[provider]
+        assert abs(Decimal(row["EffectiveCost"]) - exact) <= Decimal("0.0000005"), row
+        providers.add(provider)
+    assert providers == set(FACTORS)
+
+
+def test_invoice_extras(invoiced: dict[str, Path], invoice: list[Row]) -> None:
+    spans = read(invoiced["genai_spans"])[1]
+    credits = [r for r in invoice if r["ChargeCategory"] == "Credit"]
+    assert len(credits) == 1 and credits[0]["ServiceCategory"] == AI
+    assert Decimal(credits[0]["EffectiveCost"]) < 0
+    assert resolve(credits[0]) is None  # no model to put it on: unallocated
+    # A day of billing for a model without calls that day.
+    no_call = [r for r in invoice if r["ChargePeriodStart"][:10] > WINDOW[1].isoformat()]
+    assert no_call and {resolve(r)[:2] for r in no_call} == {("anthropic", "claude-3-5-haiku")}
+    day = no_call[0]["ChargePeriodStart"][:10]
+    assert not [s for s in spans if s["start_time"][:10] == day and "haiku" in s["request_model"]]
+    # Out of scope: the rest of the cloud bill.
+    not_ai = [r for r in invoice if r["ServiceCategory"] not in (AI, "Integration")]
+    assert [(r["ServiceCategory"], r["Tags"]) for r in not_ai] == [("Compute", "")]
+    # Orchestration tagged with a feature that has calls on its day.
+    [platform] = [r for r in invoice if r["ServiceCategory"] == "Integration"]
+    feature = json.loads(platform["Tags"])["feature_tag"]
+    assert feature not in SCENARIOS
+    assert any(
+        s["feature_tag"] == feature and s["start_time"][:10] == platform["ChargePeriodStart"][:10]
+        for s in spans
+    )
 
 
 def test_main(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -424,3 +590,13 @@ def test_main(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert "spans" in printed and "2540 intents" in printed and "outcome rows" in printed
     assert main(["--out", str(tmp_path / "only"), "--scenarios-only"]) == 0
     assert "3700 spans over 2500 intents" in capsys.readouterr().out
+    assert not (tmp_path / "cli" / "focus_costs.csv").exists()
+
+
+def test_main_billing(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--out", str(tmp_path / "b"), "--intents", "40", "--seed", "3", "--billing"]) == 0
+    rows = len(read(tmp_path / "b" / "focus_costs.csv")[1])
+    assert f"wrote {rows} FOCUS billing rows" in capsys.readouterr().out
+    with pytest.raises(SystemExit):
+        main(["--out", str(tmp_path / "c"), "--scenarios-only", "--billing"])
+    assert not (tmp_path / "c").exists()
