@@ -100,3 +100,25 @@ def test_seed_override_with_a_missing_column_names_it(
 def test_unknown_dimension_is_a_clear_error(bad: Build, capsys: pytest.CaptureFixture) -> None:
     assert aiue(["metrics", "--db", str(bad.db_path), "--by", "colour"]) == 2
     assert "unknown dimension 'colour'; choose from:" in capsys.readouterr().err
+
+
+def test_run_names_rejected_rows_and_unpriced_models(
+    tmp_path: Path, capsys: pytest.CaptureFixture
+) -> None:
+    data = tmp_path / "data"
+    shutil.copytree(FIXTURES / "bad" / "seeds", data / "seeds")
+    (data / "genai_spans.csv").write_text(
+        "trace_id,span_id,operation_name,start_time,provider_name,response_model,"
+        "input_tokens,output_tokens\n"
+        "t1,s1,chat,2026-01-01T10:00:00Z,acme,model-b,100,10\n"
+        "t1,s2,chat,2026-01-01T10:00:01Z,acme,model-z,100,10\n"
+        "t1,s3,chat,2026-01-01T10:00:02Z,acme,model-z,abc,10\n"
+        "t2,s4,chat,2026-01-01T10:00:03Z,acme,model-z,50,5\n"
+        "t2,s5,embeddings,2026-01-01T10:00:04Z,acme,model-e,0,0\n"
+    )
+    assert aiue(["run", "--input", str(data), "--db", str(tmp_path / "aiue.duckdb")]) == 0
+    notes = capsys.readouterr().out.split("Completed successfully")[-1]  # after dbt's log
+    assert "Rejected with a reason: 1 row in main_aiue.rejected_spans." in notes
+    assert "rejected_outcomes" not in notes  # nothing rejected there: no line
+    assert "No price for acme/model-z (2 calls): their tokens cost 0." in notes
+    assert "model-e" not in notes and "model-b (" not in notes  # no tokens / priced

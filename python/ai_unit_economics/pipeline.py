@@ -10,6 +10,7 @@ from .inputs import InputFile, find_inputs, merged_seed_dir, seed_overrides
 from .loaders import load_duckdb
 from .project import project_dir
 from .runner import run_dbt
+from .warehouse import mart_schema, query
 
 
 def run_pipeline(input_dir: Path, db_path: Path, target: str = "duckdb") -> dict[str, int]:
@@ -30,7 +31,51 @@ def run_pipeline(input_dir: Path, db_path: Path, target: str = "duckdb") -> dict
     finally:
         if seed_dir is not None:
             shutil.rmtree(seed_dir, ignore_errors=True)
+    for line in build_notes(target, db_path):
+        print(line)
     return counts
+
+
+REJECTED_MODELS = ("rejected_spans", "rejected_outcomes", "rejected_focus_costs")
+
+
+def build_notes(target: str, db_path: Path) -> list[str]:
+    """What a user should look at after a build: rows left out with a reason, and models
+    whose calls nothing priced (they cost 0 until a price seed row covers them)."""
+    schema = mart_schema(target)
+    counts = " union all ".join(
+        f"select '{model}' as model, count(*) as row_count from {schema}.{model}"
+        for model in REJECTED_MODELS
+    )
+    _, rejected = query(target, counts, db_path)
+    notes = [
+        f"Rejected with a reason: {count:,} row{'s' if count != 1 else ''} in {schema}.{model}."
+        for model, count in rejected
+        if count
+    ]
+    _, unpriced = query(
+        target,
+        f"""
+        select provider_name, coalesce(response_model, request_model) as model,
+            count(*) as calls
+        from {schema}.fct_llm_calls
+        where is_unpriced and tokens > 0
+        group by provider_name, coalesce(response_model, request_model)
+        order by calls desc, provider_name, model
+        """,
+        db_path,
+    )
+    if unpriced:
+        named = ", ".join(
+            f"{provider}/{model} ({calls:,} calls)" for provider, model, calls in unpriced[:5]
+        )
+        more = f" and {len(unpriced) - 5} more" if len(unpriced) > 5 else ""
+        notes.append(
+            f"No price for {named}{more}: their tokens cost 0. Add rows to the "
+            "aiue_model_prices seed (or DIR/seeds/aiue_model_prices.csv); "
+            "`aiue prices --out FILE` writes the genai-prices catalogue."
+        )
+    return notes
 
 
 def _load(
