@@ -12,10 +12,12 @@ and intents up to days. Both read the same raw tables in the same DuckDB file.
 from __future__ import annotations
 
 import argparse
+import json
 import resource
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 import duckdb
 
@@ -134,7 +136,11 @@ def _timed(action) -> float:  # noqa: ANN001 - any zero-argument callable
     return time.perf_counter() - started
 
 
-def run(calls: int, work_dir: Path) -> dict[str, float]:
+FIXED_COST_CALLS = 1_000
+
+
+def _build(calls: int, work_dir: Path) -> tuple[float, float, float]:
+    """Generate, run the lower bound and the dbt build; returns (generate, bound, build) s."""
     db_path = work_dir / "bench.duckdb"
     with duckdb.connect(str(db_path)) as connection:
         generate_seconds = _timed(lambda: generate_raw(connection, calls))
@@ -144,6 +150,23 @@ def run(calls: int, work_dir: Path) -> dict[str, float]:
             )
         )
     build_seconds = _timed(lambda: run_dbt("build", db_path=db_path, work_dir=work_dir / ".aiue"))
+    return generate_seconds, lower_bound, build_seconds
+
+
+def slowest_nodes(work_dir: Path, count: int = 5) -> list[tuple[str, float]]:
+    """The dbt nodes that took longest in a build (from its run_results.json)."""
+    results = json.loads((work_dir / ".aiue" / "target" / "run_results.json").read_text())
+    timed = [(r["unique_id"].split(".")[-1], r["execution_time"]) for r in results["results"]]
+    return sorted(timed, key=lambda node: -node[1])[:count]
+
+
+def run(calls: int, work_dir: Path) -> dict[str, Any]:
+    """The build at `calls`, and at FIXED_COST_CALLS for dbt's fixed cost (parsing, seeds,
+    per-node overhead), which the marginal ratio takes out."""
+    (work_dir / "small").mkdir()
+    _, _, fixed_seconds = _build(FIXED_COST_CALLS, work_dir / "small")
+    db_path = work_dir / "bench.duckdb"
+    generate_seconds, lower_bound, build_seconds = _build(calls, work_dir)
     with duckdb.connect(str(db_path)) as connection:
         built, bound = connection.execute(
             "select (select sum(intents) from main_aiue.unit_economics_daily), "
@@ -158,6 +181,9 @@ def run(calls: int, work_dir: Path) -> dict[str, float]:
         "lower_bound_s": lower_bound,
         "build_s": build_seconds,
         "ratio": build_seconds / lower_bound,
+        "fixed_s": fixed_seconds,
+        "marginal_ratio": max(build_seconds - fixed_seconds, 0.0) / lower_bound,
+        "slowest": slowest_nodes(work_dir),
         "peak_rss_mb": peak_mb,
         "db_mb": db_path.stat().st_size / 1e6,
     }
@@ -175,6 +201,14 @@ def main(argv: list[str] | None = None) -> int:
     print(f"lower bound (1 statement)   {result['lower_bound_s']:>12.2f} s")
     print(f"dbt build (models + tests)  {result['build_s']:>12.2f} s")
     print(f"ratio build / lower bound   {result['ratio']:>12.2f} x")
+    print(
+        f"dbt build at {FIXED_COST_CALLS:,} calls      {result['fixed_s']:>12.2f} s  (fixed cost)"
+    )
+    print(
+        f"marginal ratio              {result['marginal_ratio']:>12.2f} x  (build - fixed) / bound"
+    )
+    for name, seconds in result["slowest"]:
+        print(f"  slowest: {name:<40} {seconds:>8.2f} s")
     print(f"peak memory (this process)  {result['peak_rss_mb']:>12.0f} MB")
     print(f"DuckDB file                 {result['db_mb']:>12.0f} MB")
     return 0
