@@ -13,6 +13,7 @@ import json
 from collections import defaultdict
 from datetime import date
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 
@@ -517,3 +518,43 @@ def test_aiue_reconcile_prints_the_summary(
     assert "No billing in this build" in capsys.readouterr().out
     assert aiue(["reconcile", "--db", str(scenario_build.input_dir / "missing.duckdb")]) == 2
     assert "no such DuckDB file" in capsys.readouterr().err
+
+
+def test_a_snapshot_model_is_priced_and_billed_as_its_family(tmp_path: Path) -> None:
+    """claude-3-5-haiku-20241022 has no seed row of its own: it is priced as claude-3-5-haiku
+    (the bundled seed's $0.80 / $4 per 1M) and joins that model's invoice buckets."""
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "genai_spans.csv").write_text(
+        "trace_id,span_id,operation_name,start_time,provider_name,response_model,"
+        "input_tokens,output_tokens\n"
+        "t1,s1,chat,2026-09-10T10:00:00Z,anthropic,claude-3-5-haiku-20241022,1000,100\n"
+        "t2,s2,chat,2026-09-10T11:00:00Z,anthropic,claude-3-5-haiku,1000,100\n"
+        "t3,s3,chat,2026-09-10T12:00:00Z,openai,gpt-4-0613,1000,100\n"
+    )
+    (data / "focus_costs.csv").write_text(
+        "BilledCost,EffectiveCost,BillingCurrency,ChargePeriodStart,ChargePeriodEnd,"
+        "ChargeCategory,ChargeDescription,ServiceCategory,ServiceName,ProviderName\n"
+        "0.0019,0.0019,USD,2026-09-10 00:00:00,2026-09-11 00:00:00,Usage,"
+        "claude-3-5-haiku-20241022 input_tokens,AI and Machine Learning,Claude API,Anthropic\n"
+        "0.0008,0.0008,USD,2026-09-10 00:00:00,2026-09-11 00:00:00,Usage,"
+        "claude-3-5-haiku-20241022 output_tokens,AI and Machine Learning,Claude API,Anthropic\n"
+    )
+    built = build(data, tmp_path / "aiue.duckdb")
+    calls = {
+        row["span_id"]: row
+        for row in built.records(
+            f"select span_id, priced_model, cost_source, estimated_cost, token_cost "
+            f"from {MARTS}.fct_llm_calls"
+        )
+    }
+    assert calls["s1"]["priced_model"] == calls["s2"]["priced_model"] == "claude-3-5-haiku"
+    assert calls["s1"]["estimated_cost"] == money("0.0012")  # 1000 x 0.8e-6 + 100 x 4e-6
+    assert calls["s1"]["cost_source"] == calls["s2"]["cost_source"] == "invoice_share"
+    assert calls["s1"]["token_cost"] == calls["s2"]["token_cost"] == money("0.00135")
+    # gpt-4 has no seed row either, so gpt-4-0613 stays unpriced and says so.
+    assert calls["s3"]["priced_model"] is None and calls["s3"]["cost_source"] == "unpriced"
+    [(unallocated,)] = built.query(
+        f"select sum(unallocated_cost) from {MARTS}.fct_cost_reconciliation"
+    )
+    assert unallocated == 0

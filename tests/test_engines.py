@@ -152,6 +152,26 @@ def write_focus(data: Path) -> None:
         writer.writerows(rows)
 
 
+def add_snapshot_calls(data: Path) -> None:
+    """Calls on dated snapshot names: one whose family has a price (and an invoice bucket on
+    2026-09-11), one whose family has none (the regex family fallback on every engine)."""
+    path = data / "genai_spans.csv"
+    with path.open(newline="", encoding="utf-8") as handle:
+        columns = csv.DictReader(handle).fieldnames or []
+    common = {"operation_name": "chat", "status_code": "OK", "feature_tag": "support_chat"}
+    rows = [
+        {**common, "trace_id": "f" * 32, "span_id": "f" * 16, "intent_id": "snapshot-1",
+         "start_time": "2026-09-11T09:00:00Z", "provider_name": "anthropic",
+         "response_model": "claude-3-5-haiku-20241022", "input_tokens": "1200",
+         "output_tokens": "300"},
+        {**common, "trace_id": "e" * 32, "span_id": "e" * 16, "intent_id": "snapshot-2",
+         "start_time": "2026-09-11T09:30:00Z", "provider_name": "openai",
+         "response_model": "gpt-4-0613", "input_tokens": "500", "output_tokens": "50"},
+    ]  # fmt: skip
+    with path.open("a", newline="", encoding="utf-8") as handle:
+        csv.DictWriter(handle, fieldnames=columns, lineterminator="\n").writerows(rows)
+
+
 def write_seeds(data: Path) -> None:
     """Seed copies: a mid-window list-price change, a negotiated rate (its source has a quote
     and a backslash, which Spark seeds must keep), FX, a GPU lease, a 7 min x $50/h ticket."""
@@ -208,6 +228,7 @@ def outcomes_as_typed_parquet(data: Path) -> None:
 def engine_input(tmp_path_factory: pytest.TempPathFactory) -> Path:
     data = (tmp_path_factory.mktemp("engines") / "data").resolve()
     generate(data, n_intents=300, seed=5)
+    add_snapshot_calls(data)
     outcomes_as_typed_parquet(data)
     write_focus(data)
     write_seeds(data)
@@ -529,6 +550,10 @@ def test_the_dataset_exercises_what_differs_between_engines(
     haiku = [call for call in calls if call["response_model"] == "claude-3-5-haiku"]
     assert len({call["output_price_per_token"] for call in haiku}) == 2  # a mid-window change
     assert {"invoice_exact", "invoice_share", "estimated"} <= {c["cost_source"] for c in calls}
+    by_model = {call["response_model"]: call for call in calls}
+    assert by_model["claude-3-5-haiku-20241022"]["priced_model"] == "claude-3-5-haiku"
+    assert by_model["claude-3-5-haiku-20241022"]["cost_source"] == "invoice_share"
+    assert by_model["gpt-4-0613"]["priced_model"] is None
     assert any(call["gpu_cost"] for call in calls) and any(call["platform_cost"] for call in calls)
     assert any(intent["label_state"] == "unlabeled" for intent in intents)
     assert any(intent["retry_calls"] for intent in intents)

@@ -3,7 +3,8 @@
     call. Members:
       request   the call whose response_id (or trace_id-span_id) is the billed request id;
       token     that day's inference calls of the provider and model (response model, else
-                request model) with tokens of that usage type, not billed by request;
+                the seed model that priced it, else request model) with tokens of that
+                usage type, not billed by request;
       provider  that day's inference calls of the provider, not billed by request;
       gpu       that day's inference calls of the model (and provider, unless '*');
       feature   that day's calls (inference and tool) of the feature.
@@ -29,6 +30,7 @@ calls as (
         call_date,
         provider_name,
         response_model,
+        priced_model,
         request_model,
         feature_tag,
         is_inference,
@@ -59,6 +61,7 @@ call_usage as (
         call_date,
         provider_name,
         response_model,
+        priced_model,
         request_model,
         '{{ usage_type }}' as usage_type,
         {{ token_column }} as usage_tokens,
@@ -99,7 +102,12 @@ token_candidates as (
         call_usage.usage_tokens as weight_tokens,
         row_number() over (
             partition by call_usage.call_id, call_usage.usage_type
-            order by case when buckets.response_model = call_usage.response_model then 1 else 2 end
+            order by
+                case
+                    when buckets.response_model = call_usage.response_model then 1
+                    when buckets.response_model = call_usage.priced_model then 2
+                    else 3
+                end
         ) as model_match_rank
     from buckets
     inner join call_usage
@@ -108,6 +116,7 @@ token_candidates as (
         and buckets.provider_name = call_usage.provider_name
         and buckets.usage_type = call_usage.usage_type
         and (buckets.response_model = call_usage.response_model
+            or buckets.response_model = call_usage.priced_model
             or buckets.response_model = call_usage.request_model)
     left join exact_calls
         on call_usage.call_id = exact_calls.call_id
@@ -145,7 +154,9 @@ gpu_members as (
     inner join calls
         on buckets.bucket_kind = 'gpu'
         and buckets.date_day = calls.call_date
-        and (buckets.response_model = calls.response_model or buckets.response_model = calls.request_model)
+        and (buckets.response_model = calls.response_model
+            or buckets.response_model = calls.priced_model
+            or buckets.response_model = calls.request_model)
         and (buckets.provider_name = '*' or buckets.provider_name = calls.provider_name)
         and calls.is_inference
 

@@ -1,6 +1,9 @@
 {#- Valid call spans priced at the rates that held on the UTC date of their start.
     Prices are resolved once per distinct (provider, model, day), not per call; a negotiated
     rate (aiue_model_price_overrides) that holds wins over the list price, per usage type.
+    A model the seeds do not name is priced as its family when the seeds name that: the name
+    without a snapshot suffix (claude-sonnet-4-20250514, gpt-4o-2024-08-06, gpt-4-0613,
+    gemini-1.5-pro-002, ...-latest); priced_model says which seed model priced the call.
     cost_source here is the cost before billing (gateway_reported > estimated > unpriced);
     int_aiue__calls_allocated puts the invoice on top (DESIGN.md §5). -#}
 with calls as (
@@ -64,14 +67,80 @@ usage_types as (
 
 ),
 
+seed_models as (
+
+    select price_provider, price_model from model_prices
+    union
+    select price_provider, price_model from negotiated_prices
+
+),
+
+call_models as (
+
+    select distinct
+        price_provider,
+        price_model,
+        {{ ai_unit_economics.regex_extract(
+            'price_model',
+            '^(.+)-([0-9]{8}|[0-9]{4}-[0-9]{2}-[0-9]{2}|[0-9]{3,4}|latest)$') }} as model_family
+    from calls
+    where is_inference
+
+),
+
+exact_models as (
+
+    select distinct call_models.price_provider, call_models.price_model
+    from call_models
+    inner join seed_models
+        on seed_models.price_model = call_models.price_model
+        and (seed_models.price_provider = call_models.price_provider
+            or seed_models.price_provider = '*')
+
+),
+
+family_models as (
+
+    select distinct call_models.price_provider, call_models.price_model
+    from call_models
+    inner join seed_models
+        on seed_models.price_model = call_models.model_family
+        and (seed_models.price_provider = call_models.price_provider
+            or seed_models.price_provider = '*')
+
+),
+
+model_keys as (
+
+    select
+        call_models.price_provider,
+        call_models.price_model,
+        case
+            when exact_models.price_model is null and family_models.price_model is not null
+                then call_models.model_family
+            else call_models.price_model
+        end as priced_model
+    from call_models
+    left join exact_models
+        on call_models.price_provider = exact_models.price_provider
+        and call_models.price_model = exact_models.price_model
+    left join family_models
+        on call_models.price_provider = family_models.price_provider
+        and call_models.price_model = family_models.price_model
+
+),
+
 price_keys as (
 
     select distinct
         calls.price_provider,
-        calls.price_model,
+        model_keys.priced_model as price_model,
         usage_types.usage_type,
         calls.call_date
     from calls
+    inner join model_keys
+        on calls.price_provider = model_keys.price_provider
+        and calls.price_model = model_keys.price_model
     cross join usage_types
     where calls.is_inference
 
@@ -163,11 +232,15 @@ token_parts as (
         coalesce(model_rates.cache_write_price_per_token, model_rates.input_price_per_token)
             as cache_write_price_per_token,
         coalesce(model_rates.has_negotiated_price, false) as has_negotiated_price,
+        case when model_rates.price_model is not null then model_keys.priced_model end as priced_model,
         matched_tool_rates.cost_per_call as tool_cost_per_call
     from calls
+    left join model_keys
+        on calls.price_provider = model_keys.price_provider
+        and calls.price_model = model_keys.price_model
     left join model_rates
         on calls.price_provider = model_rates.price_provider
-        and calls.price_model = model_rates.price_model
+        and model_keys.priced_model = model_rates.price_model
         and calls.call_date = model_rates.call_date
     left join matched_tool_rates
         on calls.price_tool_name = matched_tool_rates.price_tool_name

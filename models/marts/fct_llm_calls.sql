@@ -21,6 +21,7 @@ final as (
         provider_name,
         request_model,
         response_model,
+        priced_model,
         tool_name,
         status_code,
         error_type,
