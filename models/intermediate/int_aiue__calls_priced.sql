@@ -88,25 +88,22 @@ call_models as (
 
 ),
 
-exact_models as (
+seed_model_matches as (
 
-    select distinct call_models.price_provider, call_models.price_model
+    select
+        call_models.price_provider,
+        call_models.price_model,
+        max(case when seed_models.price_model = call_models.price_model then 1 else 0 end) = 1
+            as has_exact_price,
+        max(case when seed_models.price_model = call_models.model_family then 1 else 0 end) = 1
+            as has_family_price
     from call_models
     inner join seed_models
-        on seed_models.price_model = call_models.price_model
+        on (seed_models.price_model = call_models.price_model
+            or seed_models.price_model = call_models.model_family)
         and (seed_models.price_provider = call_models.price_provider
             or seed_models.price_provider = '*')
-
-),
-
-family_models as (
-
-    select distinct call_models.price_provider, call_models.price_model
-    from call_models
-    inner join seed_models
-        on seed_models.price_model = call_models.model_family
-        and (seed_models.price_provider = call_models.price_provider
-            or seed_models.price_provider = '*')
+    group by call_models.price_provider, call_models.price_model
 
 ),
 
@@ -116,17 +113,14 @@ model_keys as (
         call_models.price_provider,
         call_models.price_model,
         case
-            when exact_models.price_model is null and family_models.price_model is not null
+            when seed_model_matches.has_family_price and not seed_model_matches.has_exact_price
                 then call_models.model_family
             else call_models.price_model
         end as priced_model
     from call_models
-    left join exact_models
-        on call_models.price_provider = exact_models.price_provider
-        and call_models.price_model = exact_models.price_model
-    left join family_models
-        on call_models.price_provider = family_models.price_provider
-        and call_models.price_model = family_models.price_model
+    left join seed_model_matches
+        on call_models.price_provider = seed_model_matches.price_provider
+        and call_models.price_model = seed_model_matches.price_model
 
 ),
 
