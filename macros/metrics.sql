@@ -7,7 +7,7 @@
     / nullif(cast({{ denominator }} as {{ ai_unit_economics.type_double() }}), 0)
 {%- endmacro %}
 
-{#- The metric columns of unit_economics_daily, from its additive sums: every metric of the
+{#- The metric columns of aiue__unit_economics_daily, from its additive sums: every metric of the
     catalogue, the sample flag, and the confidence intervals (level: var aiue_confidence_level,
     default 0.95). BI tools and `aiue metrics` re-aggregate the sums and apply the same. -#}
 {% macro unit_economics_metrics() -%}

@@ -21,7 +21,7 @@ def test_bad_spans_are_rejected_with_a_reason_naming_the_column_and_value(bad: B
     rejected = {
         row[0]: row[1]
         for row in bad.query(
-            "select source_row_number, rejection_reason from main_aiue.rejected_spans"
+            "select source_row_number, rejection_reason from main_aiue.aiue__rejected_spans"
         )
     }
     assert rejected == {
@@ -32,31 +32,33 @@ def test_bad_spans_are_rejected_with_a_reason_naming_the_column_and_value(bad: B
         6: "status_code is not OK, ERROR, UNSET or 0/1/2: MAYBE",
         7: "output_tokens is not a non-negative whole number: -5",
     }
-    kept = bad.query("select source_row_number from main_aiue.fct_llm_calls order by 1")
+    kept = bad.query("select source_row_number from main_aiue.aiue__llm_calls order by 1")
     assert kept == [(1,), (8,)]
 
 
 def test_bad_outcomes_are_rejected_with_a_reason(bad: Build) -> None:
     rejected = dict(
-        bad.query("select source_row_number, rejection_reason from main_aiue.rejected_outcomes")
+        bad.query(
+            "select source_row_number, rejection_reason from main_aiue.aiue__rejected_outcomes"
+        )
     )
     assert rejected == {
         2: "is_success is not true/false/1/0/yes/no: maybe",
         3: "intent_id is missing",
         4: "no calls for this intent_id: the label has nothing to cost",
     }
-    assert bad.query("select intent_id, is_success from main_aiue.fct_intents") == [("i1", True)]
+    assert bad.query("select intent_id, is_success from main_aiue.aiue__intents") == [("i1", True)]
 
 
 def test_rows_are_conserved(bad: Build) -> None:
     counts = bad.query("""
         select
           (select count(*) from aiue_raw.genai_spans),
-          (select count(*) from main_aiue.fct_llm_calls)
-            + (select count(*) from main_aiue.rejected_spans),
+          (select count(*) from main_aiue.aiue__llm_calls)
+            + (select count(*) from main_aiue.aiue__rejected_spans),
           (select count(*) from aiue_raw.outcomes),
-          (select count(*) from main_aiue.fct_intents where is_labeled)
-            + (select count(*) from main_aiue.rejected_outcomes)
+          (select count(*) from main_aiue.aiue__intents where is_labeled)
+            + (select count(*) from main_aiue.aiue__rejected_outcomes)
     """)
     assert counts == [(8, 8, 4, 4)]
 
@@ -118,7 +120,7 @@ def test_run_names_rejected_rows_and_unpriced_models(
     )
     assert aiue(["run", "--input", str(data), "--db", str(tmp_path / "aiue.duckdb")]) == 0
     notes = capsys.readouterr().out.split("Completed successfully")[-1]  # after dbt's log
-    assert "Rejected with a reason: 1 row in main_aiue.rejected_spans." in notes
-    assert "rejected_outcomes" not in notes  # nothing rejected there: no line
+    assert "Rejected with a reason: 1 row in main_aiue.aiue__rejected_spans." in notes
+    assert "aiue__rejected_outcomes" not in notes  # nothing rejected there: no line
     assert "No price for acme/model-z (2 calls): their tokens cost 0." in notes
     assert "model-e" not in notes and "model-b (" not in notes  # no tokens / priced

@@ -47,10 +47,10 @@ def test_every_sample_row_is_staged_or_rejected_with_a_reason(focus_sample_build
     )
     assert staged == ids == rows
     [(counted,)] = focus_sample_build.query(
-        f"select sum(focus_rows) from {MARTS}.billing_scope_summary"
+        f"select sum(focus_rows) from {MARTS}.aiue__billing_scope_summary"
     )
     assert counted == rows
-    rejected = focus_sample_build.records(f"select * from {MARTS}.rejected_focus_costs")
+    rejected = focus_sample_build.records(f"select * from {MARTS}.aiue__rejected_focus_costs")
     assert all(row["rejection_reason"] for row in rejected)
     [(valid,)] = focus_sample_build.query(
         f"select count(*) from {MARTS}.int_aiue__focus_costs_classified "
@@ -97,7 +97,7 @@ def test_sample_scope_counts_ai_rows_and_keeps_the_rest_visible(focus_sample_bui
         row["scope_status"]: row
         for row in focus_sample_build.records(f"""
             select scope_status, sum(focus_rows) as focus_rows, sum(effective_cost) as effective
-            from {MARTS}.billing_scope_summary group by scope_status
+            from {MARTS}.aiue__billing_scope_summary group by scope_status
         """)
     }
     assert scope["ai_cost"]["focus_rows"] == len(ai_rows) == 9
@@ -106,7 +106,7 @@ def test_sample_scope_counts_ai_rows_and_keeps_the_rest_visible(focus_sample_bui
     assert scope["ai_cost"]["effective"] == ai_effective
     # Azure ML infrastructure with no tags: unattributed, so billed and unallocated.
     [(billed, unallocated)] = focus_sample_build.query(
-        f"select sum(billed_cost), sum(unallocated_cost) from {MARTS}.unit_economics_daily"
+        f"select sum(billed_cost), sum(unallocated_cost) from {MARTS}.aiue__unit_economics_daily"
     )
     assert billed == unallocated == ai_effective
 
@@ -131,7 +131,8 @@ EXPECTED_CALLS = {
 
 def test_calls_carry_their_share_of_the_invoice(billing_build: Build) -> None:
     calls = {
-        row["span_id"]: row for row in billing_build.records(f"select * from {MARTS}.fct_llm_calls")
+        row["span_id"]: row
+        for row in billing_build.records(f"select * from {MARTS}.aiue__llm_calls")
     }
     actual = {
         span: (row["cost_source"], row["token_cost"], row["infra_cost"])
@@ -154,7 +155,7 @@ def test_prices_hold_from_their_day_and_negotiated_rates_win(billing_build: Buil
         for row in billing_build.records(f"""
             select span_id, input_price_per_token, output_price_per_token,
                    cache_read_price_per_token, has_negotiated_price, estimated_cost
-            from {MARTS}.fct_llm_calls
+            from {MARTS}.aiue__llm_calls
         """)
     }
     assert prices["span-c1"]["input_price_per_token"] == money("0.000005")  # before 10-01
@@ -193,7 +194,7 @@ EXPECTED_BUCKETS = {
 def test_reconciliation_per_bucket(billing_build: Build) -> None:
     rows = {
         row["bucket_id"]: row
-        for row in billing_build.records(f"select * from {MARTS}.fct_cost_reconciliation")
+        for row in billing_build.records(f"select * from {MARTS}.aiue__cost_reconciliation")
     }
     assert set(rows) == set(EXPECTED_BUCKETS)
     for bucket, (status, billed, allocated, estimated, variance) in EXPECTED_BUCKETS.items():
@@ -214,12 +215,12 @@ def test_reconciliation_per_bucket(billing_build: Build) -> None:
 def test_money_is_conserved(billing_build: Build) -> None:
     [row] = billing_build.records(f"""
         select
-            (select sum(billed_cost) from {MARTS}.fct_billing_lines) as billed_in,
-            (select sum(allocated_cost) from {MARTS}.fct_llm_calls) as allocated,
-            (select sum(unallocated_cost) from {MARTS}.fct_cost_reconciliation) as unallocated,
-            (select sum(billed_cost) from {MARTS}.unit_economics_daily) as daily_billed,
-            (select sum(total_cost) from {MARTS}.fct_intents) as intent_total,
-            (select sum(cost) from {MARTS}.fct_llm_calls) as call_cost
+            (select sum(billed_cost) from {MARTS}.aiue__billing_lines) as billed_in,
+            (select sum(allocated_cost) from {MARTS}.aiue__llm_calls) as allocated,
+            (select sum(unallocated_cost) from {MARTS}.aiue__cost_reconciliation) as unallocated,
+            (select sum(billed_cost) from {MARTS}.aiue__unit_economics_daily) as daily_billed,
+            (select sum(total_cost) from {MARTS}.aiue__intents) as intent_total,
+            (select sum(cost) from {MARTS}.aiue__llm_calls) as call_cost
     """)
     assert row["billed_in"] == money("96.60695")
     assert row["allocated"] == money("48.35495")
@@ -232,13 +233,13 @@ def test_eur_row_keeps_its_rate_and_a_missing_rate_is_a_visible_error(
     billing_build: Build,
 ) -> None:
     [eur] = billing_build.records(
-        f"select * from {MARTS}.fct_billing_lines where billing_currency = 'EUR'"
+        f"select * from {MARTS}.aiue__billing_lines where billing_currency = 'EUR'"
     )
     assert eur["fx_rate"] == money("1.1") and eur["fx_rate_date"] == date(2024, 9, 30)
     assert (eur["billing_currency_amount"], eur["billed_cost"]) == (money("0.01"), money("0.011"))
     rejected = {
         row["rejection_kind"]: row
-        for row in billing_build.records(f"select * from {MARTS}.rejected_focus_costs")
+        for row in billing_build.records(f"select * from {MARTS}.aiue__rejected_focus_costs")
     }
     assert set(rejected) == {"invalid", "missing_fx_rate"}
     assert rejected["missing_fx_rate"]["rejection_reason"] == (
@@ -251,7 +252,7 @@ def test_eur_row_keeps_its_rate_and_a_missing_rate_is_a_visible_error(
 def test_scope_summary_counts_every_fixture_row(billing_build: Build) -> None:
     scope = dict(
         billing_build.query(
-            f"select scope_status, sum(focus_rows) from {MARTS}.billing_scope_summary "
+            f"select scope_status, sum(focus_rows) from {MARTS}.aiue__billing_scope_summary "
             "group by scope_status"
         )
     )
@@ -261,7 +262,7 @@ def test_scope_summary_counts_every_fixture_row(billing_build: Build) -> None:
 def test_gpu_capacity_reports_idle_cost(billing_build: Build) -> None:
     days = {
         row["date_day"]: row
-        for row in billing_build.records(f"select * from {MARTS}.gpu_capacity_daily")
+        for row in billing_build.records(f"select * from {MARTS}.aiue__gpu_capacity_daily")
     }
     busy, idle = days[date(2024, 10, 1)], days[date(2024, 10, 2)]
     assert (busy["gpu_cost"], busy["tokens"], busy["calls"]) == (money("48"), 4000, 2)
@@ -298,10 +299,12 @@ def test_metrics_gain_billing_columns_and_a_cost_basis(
 def test_without_billing_costs_stay_estimates(
     scenario_build: Build, capsys: pytest.CaptureFixture
 ) -> None:
-    sources = {s for (s,) in scenario_build.query(f"select cost_source from {MARTS}.fct_llm_calls")}
+    sources = {
+        s for (s,) in scenario_build.query(f"select cost_source from {MARTS}.aiue__llm_calls")
+    }
     assert sources <= {"estimated", "gateway_reported", "unpriced"}
     kinds = {k for (k,) in scenario_build.query(
-        f"select distinct bucket_kind from {MARTS}.fct_cost_reconciliation")}  # fmt: skip
+        f"select distinct bucket_kind from {MARTS}.aiue__cost_reconciliation")}  # fmt: skip
     assert kinds == {"unbilled"}
     base = ["metrics", "--db", str(scenario_build.db_path), "--by", "feature_tag", "--format"]
     assert aiue([*base, "json"]) == 0
@@ -326,7 +329,7 @@ def test_invoice_extraction_costs_0_081_per_page(invoice_extraction_build: Build
             sum(review_cost) as human_review,
             sum(infra_cost) as orchestration,
             sum(total_cost) as total
-        from {MARTS}.unit_economics_daily
+        from {MARTS}.aiue__unit_economics_daily
     """)
     pages = sums.pop("pages")
     per_page = {name: value / pages for name, value in sums.items()}
@@ -340,8 +343,8 @@ def test_invoice_extraction_costs_0_081_per_page(invoice_extraction_build: Build
     }
     [(unallocated, sources)] = invoice_extraction_build.query(f"""
         select sum(unallocated_cost), (select string_agg(distinct cost_source, ',')
-                                       from {MARTS}.fct_llm_calls)
-        from {MARTS}.fct_cost_reconciliation
+                                       from {MARTS}.aiue__llm_calls)
+        from {MARTS}.aiue__cost_reconciliation
     """)
     assert unallocated == 0 and sources == "invoice_share"
 
@@ -375,9 +378,9 @@ def test_generated_invoice_money_is_conserved(generated_billing_build: Build) ->
             sum(billed_cost) as billed,
             sum(allocated_cost) as allocated,
             sum(unallocated_cost) as unallocated,
-            (select sum(allocated_cost) from {MARTS}.fct_llm_calls) as on_calls,
-            (select sum(billed_cost) from {MARTS}.unit_economics_daily) as daily_billed
-        from {MARTS}.fct_cost_reconciliation
+            (select sum(allocated_cost) from {MARTS}.aiue__llm_calls) as on_calls,
+            (select sum(billed_cost) from {MARTS}.aiue__unit_economics_daily) as daily_billed
+        from {MARTS}.aiue__cost_reconciliation
     """)
     billed = float(row["billed"])
     assert billed > 0
@@ -396,7 +399,7 @@ def test_generated_invoice_credit_and_no_call_day_stay_unallocated(
     [credit] = [r for r in invoice if r["ChargeCategory"] == "Credit"]
     last_day = max(r["ChargePeriodStart"][:10] for r in invoice if r["ServiceName"] == "OpenAI API")
     [unattributed] = generated_billing_build.records(
-        f"select * from {MARTS}.fct_cost_reconciliation where bucket_kind = 'unattributed'"
+        f"select * from {MARTS}.aiue__cost_reconciliation where bucket_kind = 'unattributed'"
     )
     assert unattributed["bucket_id"] == f"unattributed|{credit['ChargePeriodStart'][:10]}|openai"
     assert unattributed["billed_cost"] == unattributed["unallocated_cost"]
@@ -404,7 +407,7 @@ def test_generated_invoice_credit_and_no_call_day_stay_unallocated(
     assert credit["ChargePeriodStart"][:10] == last_day
     # The day billed without calls of its model: every bucket of it is no_calls.
     no_calls = generated_billing_build.records(f"""
-        select * from {MARTS}.fct_cost_reconciliation
+        select * from {MARTS}.aiue__cost_reconciliation
         where reconciliation_status = 'no_calls' order by bucket_id
     """)
     [day] = {row["date_day"] for row in no_calls}
@@ -428,7 +431,7 @@ def test_generated_invoice_scope_summary_counts_the_non_ai_row(
         row["scope_status"]: row
         for row in generated_billing_build.records(f"""
             select scope_status, sum(focus_rows) as focus_rows, sum(effective_cost) as effective
-            from {MARTS}.billing_scope_summary group by scope_status
+            from {MARTS}.aiue__billing_scope_summary group by scope_status
         """)
     }
     out_of_scope = [r for r in invoice if not is_ai_row(r)]
@@ -445,7 +448,7 @@ def test_generated_invoice_keeps_the_article_numbers(generated_billing_build: Bu
     calls = generated_billing_build.records(f"""
         select feature_tag, cost_source, token_cost, estimated_cost,
             coalesce(input_tokens, 0) + coalesce(output_tokens, 0) as tokens
-        from {MARTS}.fct_llm_calls where is_inference
+        from {MARTS}.aiue__llm_calls where is_inference
     """)
     scenario = [c for c in calls if c["feature_tag"] in SCENARIO_FEATURES]
     assert len(scenario) == 3700
@@ -454,7 +457,8 @@ def test_generated_invoice_keeps_the_article_numbers(generated_billing_build: Bu
     assert {c["cost_source"] for c in calls if c["tokens"]} == {"invoice_share"}
     per_feature = dict(
         generated_billing_build.query(f"""
-            select feature_tag, sum(total_cost) / sum(intents) from {MARTS}.unit_economics_daily
+            select feature_tag, sum(total_cost) / sum(intents)
+            from {MARTS}.aiue__unit_economics_daily
             where feature_tag in {SCENARIO_FEATURES} group by feature_tag
         """)
     )
@@ -466,7 +470,7 @@ def test_generated_invoice_keeps_the_article_numbers(generated_billing_build: Bu
                 / sum(case when feature_tag = 'cpo_baseline' then successful_intents end),
             sum(case when feature_tag = 'cpo_cheaper_model' then labeled_total_cost end)
                 / sum(case when feature_tag = 'cpo_cheaper_model' then successful_intents end)
-        from {MARTS}.unit_economics_daily
+        from {MARTS}.aiue__unit_economics_daily
     """)
     assert (round(float(cps_baseline), 2), round(float(cps_cheaper), 2)) == (2.00, 2.50)
 
@@ -476,12 +480,12 @@ def test_generated_invoice_feature_row_lands_on_its_feature(generated_billing_bu
     [platform] = [r for r in invoice if r["ServiceCategory"] == "Integration"]
     feature, day = json.loads(platform["Tags"])["feature_tag"], platform["ChargePeriodStart"][:10]
     [bucket] = generated_billing_build.records(
-        f"select * from {MARTS}.fct_cost_reconciliation where bucket_kind = 'feature'"
+        f"select * from {MARTS}.aiue__cost_reconciliation where bucket_kind = 'feature'"
     )
     assert bucket["bucket_id"] == f"feature|{day}|{feature}"
     assert bucket["allocated_cost"] == bucket["billed_cost"] == money(platform["EffectiveCost"])
     [(infra,)] = generated_billing_build.query(
-        f"select sum(infra_cost) from {MARTS}.fct_llm_calls where feature_tag = '{feature}'"
+        f"select sum(infra_cost) from {MARTS}.aiue__llm_calls where feature_tag = '{feature}'"
     )
     assert infra == money(platform["EffectiveCost"])
 
@@ -498,7 +502,7 @@ def test_demo_reconciliation_summary(generated_billing_build: Build) -> None:
         assert float(ratio) == pytest.approx(factor, abs=1e-4), provider
     assert all(r["unbilled_estimate"] is None for r in records.values())  # every call billed
     text = render_reconciliation(list(records.values()))
-    assert "fct_cost_reconciliation" in text and "billing_scope_summary" in text
+    assert "aiue__cost_reconciliation" in text and "aiue__billing_scope_summary" in text
     assert "+0.0%" in text and "-5.0%" in text
     total = sum(r["billed"] for r in records.values())
     assert f"total {total:,.2f}".split() == next(
@@ -513,7 +517,7 @@ def test_aiue_reconcile_prints_the_summary(
     text = capsys.readouterr().out
     total = sum(r["billed"] for r in reconciliation_by_provider(generated_billing_build.db_path))
     assert f"{total:,.2f}" in next(line for line in text.splitlines() if line.startswith("total"))
-    assert "main_aiue.fct_cost_reconciliation" in text
+    assert "main_aiue.aiue__cost_reconciliation" in text
     assert aiue(["reconcile", "--db", str(scenario_build.db_path)]) == 0
     assert "No billing in this build" in capsys.readouterr().out
     assert aiue(["reconcile", "--db", str(scenario_build.input_dir / "missing.duckdb")]) == 2
@@ -545,7 +549,7 @@ def test_a_snapshot_model_is_priced_and_billed_as_its_family(tmp_path: Path) -> 
         row["span_id"]: row
         for row in built.records(
             f"select span_id, priced_model, cost_source, estimated_cost, token_cost "
-            f"from {MARTS}.fct_llm_calls"
+            f"from {MARTS}.aiue__llm_calls"
         )
     }
     assert calls["s1"]["priced_model"] == calls["s2"]["priced_model"] == "claude-3-5-haiku"
@@ -555,6 +559,6 @@ def test_a_snapshot_model_is_priced_and_billed_as_its_family(tmp_path: Path) -> 
     # gpt-4 has no seed row either, so gpt-4-0613 stays unpriced and says so.
     assert calls["s3"]["priced_model"] is None and calls["s3"]["cost_source"] == "unpriced"
     [(unallocated,)] = built.query(
-        f"select sum(unallocated_cost) from {MARTS}.fct_cost_reconciliation"
+        f"select sum(unallocated_cost) from {MARTS}.aiue__cost_reconciliation"
     )
     assert unallocated == 0

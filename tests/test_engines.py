@@ -35,6 +35,7 @@ from typing import Any
 import duckdb
 import pytest
 
+from ai_unit_economics import catalogue
 from ai_unit_economics.cli import main as aiue
 from ai_unit_economics.project import RAW_SCHEMA
 from ai_unit_economics.synthetic import generate
@@ -51,10 +52,10 @@ RAW_TABLES = ("genai_spans", "outcomes", "focus_costs")
 SEEDS = ("aiue_focus_sku_map", "aiue_model_price_overrides")
 # Each compared mart and the columns that identify a row.
 MARTS: dict[str, tuple[str, ...]] = {
-    "fct_llm_calls": ("call_id",),
-    "fct_intents": ("intent_id",),
-    "unit_economics_daily": ("unit_economics_daily_id",),
-    "fct_cost_reconciliation": ("bucket_id",),
+    "aiue__llm_calls": ("call_id",),
+    "aiue__intents": ("intent_id",),
+    "aiue__unit_economics_daily": ("unit_economics_daily_id",),
+    "aiue__cost_reconciliation": ("bucket_id",),
 }
 REL_TOL = 1e-9
 METRICS_BY = ["feature_tag"]
@@ -540,9 +541,9 @@ def test_the_dataset_exercises_what_differs_between_engines(
     with (engine_input / "genai_spans.csv").open(newline="", encoding="utf-8") as handle:
         operations = {row["operation_name"] for row in csv.DictReader(handle)}
     assert "invoke_agent" in operations  # agent spans: rejected as not_a_call everywhere
-    calls = list(keyed(duckdb_build.marts["fct_llm_calls"], ("call_id",)).values())
-    intents = list(keyed(duckdb_build.marts["fct_intents"], ("intent_id",)).values())
-    buckets = list(keyed(duckdb_build.marts["fct_cost_reconciliation"], ("bucket_id",)).values())
+    calls = list(keyed(duckdb_build.marts["aiue__llm_calls"], ("call_id",)).values())
+    intents = list(keyed(duckdb_build.marts["aiue__intents"], ("intent_id",)).values())
+    buckets = list(keyed(duckdb_build.marts["aiue__cost_reconciliation"], ("bucket_id",)).values())
     assert any(call["is_retry"] for call in calls)
     assert any(call["is_error"] for call in calls)
     assert any(call["cache_read_input_tokens"] for call in calls)
@@ -682,7 +683,7 @@ def test_the_offender_check_lets_macros_and_portable_sql_through() -> None:
             cast(amount as {{ ai_unit_economics.type_money() }}) as amount,
             coalesce(a, 0) + greatest(count(distinct turn_index), 1) as turns,
             row_number() over (partition by k order by t desc nulls last) as rank_in_key
-        from {{ ref('fct_llm_calls') }}  -- no :: here either
+        from {{ ref('aiue__llm_calls') }}  -- no :: here either
         where lower(model) like '%token%'
     """
     assert offenders(portable) == []
@@ -729,10 +730,17 @@ def test_metricflow_on_postgres(
     assert "Successfully validated metrics against data warehouse" in validated
     out = tmp_path / "mf.csv"
     metrics = ["intents", "cost_per_success", "success_rate"]
-    run(str(BIN / "mf"), "query", "--metrics", ",".join(metrics),
-        "--group-by", "intent__feature_tag", "--csv", str(out))  # fmt: skip
+    feature = f"{catalogue.INTENT.entity}__feature_tag"
+    run(str(BIN / "mf"), "query",
+        "--metrics", ",".join(catalogue.semantic_name(name) for name in metrics),
+        "--group-by", feature, "--csv", str(out))  # fmt: skip
     with out.open(newline="") as handle:
-        mf = {row["intent__feature_tag"] or None: row for row in csv.DictReader(handle)}
+        mf = {
+            row[feature] or None: {
+                name.removeprefix(catalogue.SEMANTIC_PREFIX): value for name, value in row.items()
+            }
+            for row in csv.DictReader(handle)
+        }
     # (rows without intents carry only unallocated invoice money: not in the intents model)
     expected = {row["feature_tag"]: row for row in postgres_build.metrics if row["intents"]}
     assert set(mf) == set(expected)

@@ -43,7 +43,7 @@ def small(tmp_path_factory: pytest.TempPathFactory) -> Build:
 
 
 def test_calls_are_priced_at_the_rate_valid_on_their_day(small: Build) -> None:
-    costs = dict(small.query("select span_id, cost from main_aiue.fct_llm_calls"))
+    costs = dict(small.query("select span_id, cost from main_aiue.aiue__llm_calls"))
     assert costs == {
         "s1": D("0.001"),
         "s2": D("0.0028"),
@@ -56,14 +56,14 @@ def test_calls_are_priced_at_the_rate_valid_on_their_day(small: Build) -> None:
 
 
 def test_agent_spans_are_not_double_counted(small: Build) -> None:
-    rejected = small.records("select span_id, rejection_kind from main_aiue.rejected_spans")
+    rejected = small.records("select span_id, rejection_kind from main_aiue.aiue__rejected_spans")
     assert rejected == [{"span_id": "s0", "rejection_kind": "not_a_call"}]
-    tokens = small.query("select sum(tokens) from main_aiue.fct_intents where intent_id = 'i1'")
+    tokens = small.query("select sum(tokens) from main_aiue.aiue__intents where intent_id = 'i1'")
     assert tokens == [(2500,)]
 
 
 def test_intents_roll_up_costs_labels_and_fallback_ids(small: Build) -> None:
-    rows = {row["intent_id"]: row for row in small.records("select * from main_aiue.fct_intents")}
+    rows = {row["intent_id"]: row for row in small.records("select * from main_aiue.aiue__intents")}
     assert set(rows) == {"i1", "i2", "conv-3", "i4"}
     i1, i2, conv3, i4 = rows["i1"], rows["i2"], rows["conv-3"], rows["i4"]
     assert (i1["token_cost"], i1["retry_cost"], i1["tool_cost"], i1["total_cost"]) == (

@@ -25,7 +25,7 @@ def by_feature(
                    sum(successful_intents) * 1.0 / sum(labeled_intents) as success_rate,
                    sum(escalated_intents) * 1.0 / sum(labeled_intents) as escalation_rate,
                    sum(turns) * 1.0 / sum(intents) as turns
-            from main_aiue.unit_economics_daily
+            from main_aiue.aiue__unit_economics_daily
             group by feature_tag
         """)
     }

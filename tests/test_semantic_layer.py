@@ -1,5 +1,5 @@
 """The catalogue's three outputs agree on the built sample: MetricFlow (`mf query`), the
-unit_economics_daily mart (and its interval columns), and the generated metric-view SQL on
+aiue__unit_economics_daily mart (and its interval columns), and the generated metric-view SQL on
 DuckDB and PostgreSQL. Counts must be equal; money and ratios within 1e-9 relative.
 
 MetricFlow reads `<project>/target/semantic_manifest.json`, so each test works on a copy of the
@@ -93,15 +93,21 @@ def dbt(project: Path, db_path: Path, *args: str) -> str:
 def mf_query(
     project: Path, db_path: Path, metrics: Iterable[str], group_by: list[str]
 ) -> list[dict]:
+    """MetricFlow's answer for catalogue metrics; columns under their catalogue names."""
     out = project / "mf_result.csv"
+    semantic_names = [catalogue.semantic_name(name) for name in metrics]
     run(
-        [str(BIN / "mf"), "query", "--metrics", ",".join(metrics),
+        [str(BIN / "mf"), "query", "--metrics", ",".join(semantic_names),
          "--group-by", ",".join(group_by), "--csv", str(out)],
         project,
         dbt_env(db_path),
     )  # fmt: skip
+    prefix = catalogue.SEMANTIC_PREFIX
     with out.open(newline="") as handle:
-        return list(csv.DictReader(handle))
+        return [
+            {(k if "__" in k else k.removeprefix(prefix)): v for k, v in row.items()}
+            for row in csv.DictReader(handle)
+        ]
 
 
 def mf_rows(rows: list[dict], dimensions: list[tuple[str, str]]) -> dict[Key, dict]:
@@ -202,7 +208,7 @@ def semantic(sample_build: Build, tmp_path_factory: pytest.TempPathFactory) -> S
 
 @pytest.fixture(scope="module")
 def daily(sample_build: Build) -> list[dict]:
-    return sample_build.records(f"select * from {SCHEMA}.unit_economics_daily")
+    return sample_build.records(f"select * from {SCHEMA}.aiue__unit_economics_daily")
 
 
 # --- MetricFlow -----------------------------------------------------------------------------
@@ -214,9 +220,9 @@ def test_mf_validate_configs_passes(semantic: SemanticProject) -> None:
 
 
 def test_mf_query_equals_the_daily_mart(semantic: SemanticProject, daily: list[dict]) -> None:
-    """At the mart's own grain, every metric column of unit_economics_daily = MetricFlow's."""
+    """At the mart's own grain, every metric column of aiue__unit_economics_daily = MetricFlow's."""
     dims = list(catalogue.DIMENSIONS)
-    group_by = ["metric_time__day", *(f"intent__{d}" for d in dims[1:])]
+    group_by = ["metric_time__day", *(f"{catalogue.INTENT.entity}__{d}" for d in dims[1:])]
     semantic_sums = [name for name in catalogue.SUMS if catalogue.measure(name).semantic]
     daily_metrics = [m.name for m in catalogue.DAILY_METRICS if catalogue.is_semantic(m)]
     names = daily_metrics + semantic_sums
@@ -234,7 +240,7 @@ def test_mf_query_equals_generated_sql_on_duckdb_and_postgres(
     measures = semantic_measures(catalogue.INTENT)
     metric_names = semantic_metrics(catalogue.INTENT)
     names = [*measures, *metric_names]
-    group_by = ["metric_time__day", "intent__feature_tag"]
+    group_by = ["metric_time__day", f"{catalogue.INTENT.entity}__feature_tag"]
     dims = ["date_day", "feature_tag"]
     mf = mf_rows(mf_query(semantic.project, semantic.db_path, names, group_by),
                  list(zip(group_by, dims, strict=True)))  # fmt: skip
@@ -275,7 +281,7 @@ def test_call_grain_cpt_equals_generated_sql(semantic: SemanticProject) -> None:
     call_metrics = semantic_metrics(catalogue.CALL)
     call_measures = semantic_measures(catalogue.CALL)
     names = [*call_measures, *call_metrics]
-    group_by = ["metric_time__day", "call__response_model"]
+    group_by = ["metric_time__day", f"{catalogue.CALL.entity}__response_model"]
     dims = ["date_day", "response_model"]
     mf = mf_rows(mf_query(semantic.project, semantic.db_path, names, group_by),
                  list(zip(group_by, dims, strict=True)))  # fmt: skip
@@ -356,7 +362,7 @@ PG_TYPES = {"DATE": "date", "VARCHAR": "text", "BOOLEAN": "boolean", "DOUBLE": "
 
 @pytest.fixture(scope="module")
 def postgres_daily(sample_build: Build) -> Any:
-    """Runs SQL on a PostgreSQL copy of unit_economics_daily; None (skipped part) without one."""
+    """Runs SQL on a PostgreSQL copy of aiue__unit_economics_daily; None (skipped) without one."""
     try:
         from tests.harness.postgres import EngineUnavailable, PostgresServer
     except ImportError:
@@ -388,8 +394,8 @@ def postgres_daily(sample_build: Build) -> Any:
 
 def load_daily_into_postgres(server: Any, sample_build: Build) -> None:
     with duckdb.connect(str(sample_build.db_path)) as source:
-        described = source.execute(f"describe {SCHEMA}.unit_economics_daily").fetchall()
-        rows = source.execute(f"select * from {SCHEMA}.unit_economics_daily").fetchall()
+        described = source.execute(f"describe {SCHEMA}.aiue__unit_economics_daily").fetchall()
+        rows = source.execute(f"select * from {SCHEMA}.aiue__unit_economics_daily").fetchall()
     columns = [
         f"{name} {PG_TYPES.get(kind, 'numeric(38, 15)' if 'DECIMAL' in kind else 'numeric')}"
         for name, kind, *_ in described
@@ -398,9 +404,13 @@ def load_daily_into_postgres(server: Any, sample_build: Build) -> None:
     try:
         with connection.cursor() as cursor:
             cursor.execute(f"create schema {SCHEMA}")
-            cursor.execute(f"create table {SCHEMA}.unit_economics_daily ({', '.join(columns)})")
+            cursor.execute(
+                f"create table {SCHEMA}.aiue__unit_economics_daily ({', '.join(columns)})"
+            )
             marks = ", ".join(["%s"] * len(columns))
-            cursor.executemany(f"insert into {SCHEMA}.unit_economics_daily values ({marks})", rows)
+            cursor.executemany(
+                f"insert into {SCHEMA}.aiue__unit_economics_daily values ({marks})", rows
+            )
         connection.commit()
     finally:
         connection.close()
@@ -464,26 +474,29 @@ def test_adding_a_metric_needs_only_the_catalogue(sample_build: Build, tmp_path:
     run([*aiue_cmd, "generate", "--check"], project, env)
     semantic = yaml.safe_load((project / generate.SEMANTIC_YML).read_text())
     assert {"tool_cost_per_intent", "failed_calls_per_intent"} <= {
-        m["name"] for m in semantic["metrics"]
+        m["name"].removeprefix(catalogue.SEMANTIC_PREFIX) for m in semantic["metrics"]
     }
     assert "failed_calls_per_intent" not in (project / generate.METRICS_MACRO).read_text()
 
     db_path = db_copy(sample_build, tmp_path / "db")
-    dbt(project, db_path, "run", "--select", "unit_economics_daily")
+    dbt(project, db_path, "run", "--select", "aiue__unit_economics_daily")
     run([str(BIN / "mf"), "validate-configs"], project, dbt_env(db_path))
 
     new = ["tool_cost_per_intent", "failed_calls_per_intent"]
-    group_by, dims = ["metric_time__day", "intent__feature_tag"], ["date_day", "feature_tag"]
+    group_by, dims = (
+        ["metric_time__day", f"{catalogue.INTENT.entity}__feature_tag"],
+        ["date_day", "feature_tag"],
+    )
     mf = mf_rows(mf_query(project, db_path, new, group_by), list(zip(group_by, dims, strict=True)))
     sql = run([*aiue_cmd, "sql", "--metric", ",".join(new), "--by", ",".join(dims),
                "--schema", SCHEMA], project, env)  # fmt: skip
-    assert f"FROM {SCHEMA}.fct_intents" in sql  # failed_calls is summed from the fact
+    assert f"FROM {SCHEMA}.aiue__intents" in sql  # failed_calls is summed from the fact
     expected = by_key(records(db_path, sql), dims)
     for key, row in expected.items():
         for name in new:
             assert float(mf[key][name]) == pytest.approx(row[name], rel=1e-9, abs=1e-12)
 
-    rebuilt = by_key(records(db_path, f"select * from {SCHEMA}.unit_economics_daily"),
+    rebuilt = by_key(records(db_path, f"select * from {SCHEMA}.aiue__unit_economics_daily"),
                      list(catalogue.DIMENSIONS))  # fmt: skip
     view = (project / generate.METRIC_VIEWS / "duckdb" / "tool_cost_per_intent.sql").read_text()
     from_view = records(db_path, "select * from metric_tool_cost_per_intent",

@@ -1,7 +1,7 @@
 {#- AI cost rows of the invoice in the reporting currency. A row billed in another currency
     takes the latest aiue_fx_rates rate on or before its charge day (at most var
     aiue_fx_max_rate_age_days days old); the rate and its date stay on the row. A row with no
-    such rate keeps fx_rejection_reason and no converted amount: rejected_focus_costs shows it. -#}
+    such rate keeps fx_rejection_reason and no converted amount: aiue__rejected_focus_costs shows it. -#}
 {%- set reporting = var('aiue_reporting_currency') -%}
 
 with ai_costs as (

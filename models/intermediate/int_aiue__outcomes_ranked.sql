@@ -1,5 +1,5 @@
 {#- Every staged outcome label with why it does not count (null for the label that does:
-    the latest valid label of its intent). Orphan labels are found in rejected_outcomes. -#}
+    the latest valid label of its intent). Orphan labels are found in aiue__rejected_outcomes. -#}
 with outcomes as (
 
     select * from {{ ref('stg_aiue__app_outcomes') }}

@@ -169,7 +169,7 @@ def run(calls: int, work_dir: Path) -> dict[str, Any]:
     generate_seconds, lower_bound, build_seconds = _build(calls, work_dir)
     with duckdb.connect(str(db_path)) as connection:
         built, bound = connection.execute(
-            "select (select sum(intents) from main_aiue.unit_economics_daily), "
+            "select (select sum(intents) from main_aiue.aiue__unit_economics_daily), "
             "(select sum(intents) from lower_bound)"
         ).fetchone()
     if built != bound:

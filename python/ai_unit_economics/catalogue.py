@@ -2,7 +2,7 @@
 
 From these definitions `aiue generate` writes the MetricFlow semantic models and metrics
 (`models/semantic/`), the `unit_economics_metrics()` macro behind the metric columns of
-`unit_economics_daily`, the per-dialect SQL metric views (`metric_views/`) and the metric
+`aiue__unit_economics_daily`, the per-dialect SQL metric views (`metric_views/`) and the metric
 documentation (`docs/metrics.md`); `aiue metrics` and `aiue sql` build their SQL from it too.
 
 To add a metric, add a `Metric` below (and a `Measure` if it needs a new sum), then run
@@ -26,21 +26,36 @@ from sqlglot import exp
 # --------------------------------------------------------------------------------------------
 
 
+# Every name the package puts into a user's semantic layer (entities, measures, metrics) carries
+# this prefix, so a user's own `total_cost` metric or `intent` entity cannot collide with ours.
+# Column names (marts, metric views, `aiue metrics`) stay unprefixed.
+SEMANTIC_PREFIX = "aiue_"
+
+
+def semantic_name(name: str) -> str:
+    """The MetricFlow name of a catalogue measure, metric or grain."""
+    return f"{SEMANTIC_PREFIX}{name}"
+
+
 @dataclass(frozen=True)
 class Grain:
-    name: str  # MetricFlow primary entity
+    name: str  # MetricFlow primary entity (prefixed: see `entity`)
     model: str  # the dbt model the semantic model sits on
     semantic_model: str
     label: str
     time_dimension: str  # the fact's day column (MetricFlow agg_time_dimension)
     primary_key: str
     description: str
-    foreign_entities: tuple[tuple[str, str], ...] = ()  # (entity, column)
+    foreign_entities: tuple[tuple[str, str], ...] = ()  # (grain name, column)
+
+    @property
+    def entity(self) -> str:
+        return semantic_name(self.name)
 
 
 INTENT = Grain(
     name="intent",
-    model="fct_intents",
+    model="aiue__intents",
     semantic_model="aiue_intents",
     label="Intents",
     time_dimension="intent_date",
@@ -53,7 +68,7 @@ INTENT = Grain(
 
 CALL = Grain(
     name="call",
-    model="fct_llm_calls",
+    model="aiue__llm_calls",
     semantic_model="aiue_llm_calls",
     label="LLM calls",
     time_dimension="call_date",
@@ -69,13 +84,14 @@ GRAINS: tuple[Grain, ...] = (INTENT, CALL)
 
 # Intent-grain sums are pre-aggregated by day x feature x provider x model in this mart;
 # re-aggregating queries read it when every measure they need is one of its columns.
-DAILY_RELATION = "unit_economics_daily"
+DAILY_RELATION = "aiue__unit_economics_daily"
 DAILY_DAY_COLUMN = "date_day"
 
 
 # --------------------------------------------------------------------------------------------
 # Measures: additive sums over one fact row each (`expr` is portable SQL over that row).
-# Intent-grain measures with `daily=True` are also columns of unit_economics_daily (same name).
+# Intent-grain measures with `daily=True` are also columns of aiue__unit_economics_daily
+# (same name).
 # A new fact column needs only a Measure here: with daily=False it is summed from the fact.
 # --------------------------------------------------------------------------------------------
 
@@ -88,9 +104,9 @@ class Measure:
     expr: str
     grain: Grain = INTENT
     unit: str = "count"  # count | money | tokens | money_squared
-    daily: bool = True  # a column of unit_economics_daily (intent grain only)
+    daily: bool = True  # a column of aiue__unit_economics_daily (intent grain only)
     # False: a daily-mart sum with no per-intent value (money that landed on no call), so
-    # not a MetricFlow measure: a semantic model over fct_intents could only show it as 0.
+    # not a MetricFlow measure: a semantic model over aiue__intents could only show it as 0.
     semantic: bool = True
 
     @property
@@ -212,8 +228,8 @@ MEASURES: tuple[Measure, ...] = (
         "unallocated_cost",
         "Unallocated cost",
         "Billed money that landed on no call (billing without calls, unattributed AI charges, "
-        "idle GPU days). It belongs to no intent: 0 on fct_intents; unit_economics_daily and "
-        "fct_cost_reconciliation carry it.",
+        "idle GPU days). It belongs to no intent: 0 on aiue__intents; "
+        "aiue__unit_economics_daily and aiue__cost_reconciliation carry it.",
         "0",
         unit="money",
         semantic=False,
@@ -222,7 +238,7 @@ MEASURES: tuple[Measure, ...] = (
         "billed_cost",
         "Billed cost",
         "The AI part of the invoice (EffectiveCost) plus GPU leases: allocated_cost + "
-        "unallocated_cost (on fct_intents only the allocated part exists).",
+        "unallocated_cost (on aiue__intents only the allocated part exists).",
         "allocated_cost",
         unit="money",
         semantic=False,
@@ -276,7 +292,7 @@ MEASURES: tuple[Measure, ...] = (
         "case when is_in_success_rate then power(estimated_total_cost, 2) else 0 end",
         unit="money_squared",
     ),
-    Measure("llm_calls", "LLM calls", "Calls (one row of fct_llm_calls each).", "1", grain=CALL),
+    Measure("llm_calls", "LLM calls", "Calls (one row of aiue__llm_calls each).", "1", grain=CALL),
     Measure(
         "call_tokens",
         "Call tokens",
@@ -308,8 +324,8 @@ class Dimension:
     label: str
     description: str
     grain: Grain = INTENT
-    # Intent grain: also a column of unit_economics_daily, so `aiue sql --by` can use it.
-    # (Call-grain queries read fct_llm_calls and can group by every call dimension.)
+    # Intent grain: also a column of aiue__unit_economics_daily, so `aiue sql --by` can use it.
+    # (Call-grain queries read aiue__llm_calls and can group by every call dimension.)
     in_daily: bool = False
 
 
@@ -573,10 +589,10 @@ def _in_daily(item: Metric) -> bool:
     return reads_daily((*metric_measures(item), *interval))
 
 
-# The metrics unit_economics_daily carries as columns (and `aiue metrics` prints).
+# The metrics aiue__unit_economics_daily carries as columns (and `aiue metrics` prints).
 DAILY_METRICS: tuple[Metric, ...] = tuple(m for m in INTENT_METRICS if _in_daily(m))
 
-# Additive columns of unit_economics_daily, summed when re-aggregating.
+# Additive columns of aiue__unit_economics_daily, summed when re-aggregating.
 SUMS: tuple[str, ...] = tuple(m.name for m in INTENT_MEASURES if m.in_daily)
 
 

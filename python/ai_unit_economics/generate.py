@@ -4,7 +4,7 @@ From catalogue.py this writes
 - models/semantic/_aiue__semantic.yml: MetricFlow semantic models, metrics and the time spine
   (dbt-core 1.11 legacy spec);
 - macros/metrics.sql: `unit_economics_metrics()`, the metric and interval columns of
-  unit_economics_daily;
+  aiue__unit_economics_daily;
 - metric_views/<dialect>/<metric>.sql: a `create or replace view` per metric and dialect;
 - docs/metrics.md: the definition of every metric.
 `aiue generate --check` compares instead of writing (exit 1 when anything differs).
@@ -123,10 +123,10 @@ def _depends_on(name: str, target: str, seen: set[str]) -> bool:
 
 def _semantic_model(grain: Grain) -> dict[str, Any]:
     entities: list[dict[str, Any]] = [
-        {"name": grain.name, "type": "primary", "expr": grain.primary_key}
+        {"name": grain.entity, "type": "primary", "expr": grain.primary_key}
     ]
     entities += [
-        {"name": entity, "type": "foreign", "expr": column}
+        {"name": catalogue.semantic_name(entity), "type": "foreign", "expr": column}
         for entity, column in grain.foreign_entities
     ]
     dimensions: list[dict[str, Any]] = [
@@ -145,7 +145,7 @@ def _semantic_model(grain: Grain) -> dict[str, Any]:
     ]
     measures = [
         {
-            "name": m.name,
+            "name": catalogue.semantic_name(m.name),
             "label": m.label,
             "description": m.description,
             "agg": "sum",
@@ -168,28 +168,34 @@ def _semantic_model(grain: Grain) -> dict[str, Any]:
 
 def _mf_metric(item: Metric) -> dict[str, Any]:
     body: dict[str, Any] = {
-        "name": item.name,
+        "name": catalogue.semantic_name(item.name),
         "label": item.label,
         "description": item.description,
     }
     if item.is_derived:
-        inputs = [{"name": name} for name in catalogue.metric_inputs(item)]
+        assert item.expr is not None
+        inputs = [{"name": catalogue.semantic_name(n)} for n in catalogue.metric_inputs(item)]
+        expr = sqlgen.substitute_metrics(item.expr, catalogue.semantic_name, parenthesise=False)
         body["type"] = "derived"
-        body["type_params"] = {"expr": item.expr, "metrics": inputs}
+        body["type_params"] = {"expr": expr, "metrics": inputs}
     else:
+        assert item.numerator and item.denominator
         body["type"] = "ratio"
-        body["type_params"] = {"numerator": item.numerator, "denominator": item.denominator}
+        body["type_params"] = {
+            "numerator": catalogue.semantic_name(item.numerator),
+            "denominator": catalogue.semantic_name(item.denominator),
+        }
     body["config"] = {"meta": {"unit": item.unit, "format": item.fmt}}
     return body
 
 
 def _simple_metric(measure: catalogue.Measure) -> dict[str, Any]:
     return {
-        "name": measure.name,
+        "name": catalogue.semantic_name(measure.name),
         "label": measure.label,
         "description": measure.description,
         "type": "simple",
-        "type_params": {"measure": measure.name},
+        "type_params": {"measure": catalogue.semantic_name(measure.name)},
     }
 
 
@@ -247,7 +253,7 @@ _MACRO_HEADER = """{{#- {generated}.
     / nullif(cast({{{{ denominator }}}} as {{{{ ai_unit_economics.type_double() }}}}), 0)
 {{%- endmacro %}}
 
-{{#- The metric columns of unit_economics_daily, from its additive sums: every metric of the
+{{#- The metric columns of aiue__unit_economics_daily, from its additive sums: every metric of the
     catalogue, the sample flag, and the confidence intervals (level: var aiue_confidence_level,
     default 0.95). BI tools and `aiue metrics` re-aggregate the sums and apply the same. -#}}
 {{% macro unit_economics_metrics() -%}}
@@ -349,8 +355,8 @@ def metrics_doc() -> str:
         "Every metric is a formula over additive sums (the measures below), so any",
         "re-aggregation (sum the sums, then apply the formula) is exact. The same definitions",
         "feed the dbt Semantic Layer (`models/semantic/`), the metric columns of",
-        "`unit_economics_daily`, the SQL metric views (`metric_views/<dialect>/`), `aiue metrics`",
-        "and `aiue sql`.",
+        "`aiue__unit_economics_daily`, the SQL metric views (`metric_views/<dialect>/`),",
+        "`aiue metrics` and `aiue sql`.",
         "",
         "## Metrics",
         "",
@@ -384,8 +390,8 @@ def metrics_doc() -> str:
         "## Measures",
         "",
         "Additive sums. In MetricFlow each is a measure and a simple metric of the same name;",
-        "`daily` marks the columns of `unit_economics_daily` (re-aggregating queries read them",
-        "there, others sum the fact's expression).",
+        "`daily` marks the columns of `aiue__unit_economics_daily` (re-aggregating queries read",
+        "them there, others sum the fact's expression).",
         "",
         "| measure | label | Σ over a row of | expression | unit | daily | MetricFlow | meaning |",
         "|---|---|---|---|---|---|---|---|",
@@ -409,13 +415,13 @@ def _dimension_doc() -> list[str]:
     for grain in catalogue.GRAINS:
         lines.append(
             f"| {grain.name} | `{catalogue.DATE_DIMENSION}` | `metric_time__day` "
-            f"(or `{grain.name}__{grain.time_dimension}__day`) | UTC day of the {grain.name} |"
+            f"(or `{grain.entity}__{grain.time_dimension}__day`) | UTC day of the {grain.name} |"
         )
         by = set(catalogue.dimensions_for(grain))
         for d in catalogue.DIMENSIONS_CATALOGUE:
             if d.grain == grain:
                 sql_name = f"`{d.name}`" if d.name in by else "—"
-                row = [grain.name, sql_name, f"`{grain.name}__{d.name}`", d.description]
+                row = [grain.name, sql_name, f"`{grain.entity}__{d.name}`", d.description]
                 lines.append("| " + " | ".join(_cell(cell) for cell in row) + " |")
     return lines
 
@@ -452,7 +458,9 @@ def _query_doc() -> list[str]:
         "aiue sql --dialect snowflake --metric cost_per_success --by feature_tag",
         "```",
         "",
-        "MetricFlow (dbt Semantic Layer), after a build, from the project folder. `mf` reads",
+        "MetricFlow (dbt Semantic Layer), after a build, from the project folder. Every",
+        f"measure, metric and entity is prefixed `{catalogue.SEMANTIC_PREFIX}` there, so none can",
+        "collide with a name in your own project. `mf` reads",
         "`target/semantic_manifest.json`, which `dbt parse` writes; point the profile at the",
         "same DuckDB file as the build:",
         "",
@@ -461,9 +469,10 @@ def _query_doc() -> list[str]:
         "dbt parse --profiles-dir .",
         "mf validate-configs",
         "mf query \\",
-        "  --metrics cost_per_success,cost_per_intent,cost_per_million_tokens,success_rate \\",
-        "  --group-by metric_time__day,intent__feature_tag",
-        "mf query --metrics call_cost_per_million_tokens --group-by call__response_model",
+        "  --metrics aiue_cost_per_success,aiue_cost_per_intent,aiue_success_rate \\",
+        "  --group-by metric_time__day,aiue_intent__feature_tag",
+        "mf query --metrics aiue_call_cost_per_million_tokens \\",
+        "  --group-by aiue_call__response_model",
         "```",
     ]
 

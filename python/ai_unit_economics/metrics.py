@@ -1,4 +1,4 @@
-"""`aiue metrics`: re-aggregate unit_economics_daily by any dimensions and print the metrics."""
+"""`aiue metrics`: re-aggregate aiue__unit_economics_daily by any dimensions; print the metrics."""
 
 from __future__ import annotations
 

@@ -36,7 +36,7 @@ def run_pipeline(input_dir: Path, db_path: Path, target: str = "duckdb") -> dict
     return counts
 
 
-REJECTED_MODELS = ("rejected_spans", "rejected_outcomes", "rejected_focus_costs")
+REJECTED_MODELS = ("aiue__rejected_spans", "aiue__rejected_outcomes", "aiue__rejected_focus_costs")
 
 
 def build_notes(target: str, db_path: Path) -> list[str]:
@@ -58,7 +58,7 @@ def build_notes(target: str, db_path: Path) -> list[str]:
         f"""
         select provider_name, coalesce(response_model, request_model) as model,
             count(*) as calls
-        from {schema}.fct_llm_calls
+        from {schema}.aiue__llm_calls
         where is_unpriced and tokens > 0
         group by provider_name, coalesce(response_model, request_model)
         order by calls desc, provider_name, model

@@ -11,7 +11,7 @@ from .warehouse import mart_schema, query
 
 
 def reconciliation_by_provider(db_path: Path, target: str = "duckdb") -> list[dict[str, Any]]:
-    """fct_cost_reconciliation per provider (feature buckets per feature): billed, allocated
+    """aiue__cost_reconciliation per provider (feature buckets per feature): billed, allocated
     and unallocated money; the list-price estimate of the billed buckets that have one (with
     their billed money, for the variance); and the estimate of calls no invoice line covers."""
     columns, rows = query(
@@ -26,7 +26,7 @@ def reconciliation_by_provider(db_path: Path, target: str = "duckdb") -> list[di
             sum(case when not is_unbilled and estimated_cost is not null then billed_cost end)
                 as billed_with_estimate,
             sum(case when is_unbilled then estimated_cost end) as unbilled_estimate
-        from {mart_schema(target)}.fct_cost_reconciliation
+        from {mart_schema(target)}.aiue__cost_reconciliation
         group by 1
         order by sum(billed_cost) desc, 1
         """,
@@ -70,12 +70,12 @@ def render_reconciliation(records: list[dict[str, Any]], schema: str = "main_aiu
     lines += [
         "variance: billed against the list-price estimate, over the billed lines that have one.",
         "unbilled est.: calls no invoice line covers; they keep their estimate.",
-        f"Where to look: {schema}.fct_cost_reconciliation (one row per billing bucket);",
-        f"non-AI rows left out of scope are counted in {schema}.billing_scope_summary.",
+        f"Where to look: {schema}.aiue__cost_reconciliation (one row per billing bucket);",
+        f"non-AI rows left out of scope are counted in {schema}.aiue__billing_scope_summary.",
     ]
     return "\n".join(lines)
 
 
 def run_reconcile(target: str, db_path: Path) -> str:
-    """`aiue reconcile`: the per-provider summary of a build's fct_cost_reconciliation."""
+    """`aiue reconcile`: the per-provider summary of a build's aiue__cost_reconciliation."""
     return render_reconciliation(reconciliation_by_provider(db_path, target), mart_schema(target))

@@ -1,7 +1,7 @@
 """SQL for the catalogue's metrics: one canonical query, transpiled to each warehouse by sqlglot.
 
-The canonical query re-aggregates additive sums (from `unit_economics_daily` for intent-grain
-metrics, from `fct_llm_calls` for call-grain ones), then applies each metric's formula and the
+The canonical query re-aggregates additive sums (from `aiue__unit_economics_daily` for intent-grain
+metrics, from `aiue__llm_calls` for call-grain ones), then applies each metric's formula and the
 interval formulas of stats.py. It is written once, in PostgreSQL syntax, and sqlglot writes it
 for every dialect in DIALECTS.
 """
@@ -49,8 +49,11 @@ def ratio_sql(numerator: str, denominator: str) -> str:
     return f"{as_double(numerator)} / nullif({as_double(denominator)}, 0)"
 
 
-def substitute_metrics(expr: str, replacement: Callable[[str], str]) -> str:
-    """Rewrite a derived metric's expression, each metric name replaced by `(replacement)`."""
+def substitute_metrics(
+    expr: str, replacement: Callable[[str], str], parenthesise: bool = True
+) -> str:
+    """Rewrite a derived metric's expression, each metric name replaced by `(replacement)`
+    (or by the bare replacement, for a name by a name)."""
     inputs = catalogue.metric_inputs_of(expr)
     placeholders = {name: f"aiue_metric_input_{index}" for index, name in enumerate(inputs)}
 
@@ -62,7 +65,8 @@ def substitute_metrics(expr: str, replacement: Callable[[str], str]) -> str:
     text = sqlglot.parse_one(expr).transform(swap).sql(dialect=CANONICAL_DIALECT)
     # Longest placeholder first, so aiue_metric_input_1 never eats part of ..._10.
     for name, placeholder in sorted(placeholders.items(), key=lambda kv: -len(kv[1])):
-        text = text.replace(placeholder, f"({replacement(name)})")
+        value = replacement(name)
+        text = text.replace(placeholder, f"({value})" if parenthesise else value)
     return text
 
 

@@ -1135,7 +1135,7 @@ def _focus_rows(spans: Sequence[Row], start: datetime, days: int) -> list[Row]:
         if line is not None:
             rows.append(line[1])
 
-    # The rest of the cloud bill: out of scope, counted in billing_scope_summary.
+    # The rest of the cloud bill: out of scope, counted in aiue__billing_scope_summary.
     rows.append(
         _focus_row(
             first_day,

@@ -9,7 +9,7 @@ with buckets as (
         billed_cost,
         allocated_cost,
         unallocated_cost
-    from {{ ref('fct_cost_reconciliation') }}
+    from {{ ref('aiue__cost_reconciliation') }}
 
 ),
 
@@ -29,12 +29,12 @@ per_bucket as (
 totals as (
 
     select
-        (select coalesce(sum(billed_cost), 0) from {{ ref('fct_billing_lines') }}) as billed_in,
+        (select coalesce(sum(billed_cost), 0) from {{ ref('aiue__billing_lines') }}) as billed_in,
         (select coalesce(sum(billed_cost), 0) from buckets) as bucket_billed,
-        (select coalesce(sum(allocated_cost), 0) from {{ ref('fct_llm_calls') }}) as call_allocated,
+        (select coalesce(sum(allocated_cost), 0) from {{ ref('aiue__llm_calls') }}) as call_allocated,
         (select coalesce(sum(unallocated_cost), 0) from buckets) as bucket_unallocated,
-        (select coalesce(sum(allocated_cost), 0) from {{ ref('fct_intents') }}) as intent_allocated,
-        (select coalesce(sum(billed_cost), 0) from {{ ref('unit_economics_daily') }}) as daily_billed,
+        (select coalesce(sum(allocated_cost), 0) from {{ ref('aiue__intents') }}) as intent_allocated,
+        (select coalesce(sum(billed_cost), 0) from {{ ref('aiue__unit_economics_daily') }}) as daily_billed,
         {{ ai_unit_economics.money_sum([
             "(select coalesce(sum(amount), 0) from " ~ ref('int_aiue__focus_costs_converted')
             ~ " where fx_rejection_reason is null)",
@@ -59,7 +59,7 @@ total_problems as (
     select 'intents != calls (allocated)', call_allocated, intent_allocated from totals
     where intent_allocated != call_allocated
     union all
-    select 'unit_economics_daily billed != billing lines', billed_in, daily_billed from totals
+    select 'aiue__unit_economics_daily billed != billing lines', billed_in, daily_billed from totals
     where daily_billed != billed_in
 
 )

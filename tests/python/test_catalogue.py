@@ -68,17 +68,35 @@ def test_metricflow_names_follow_its_rules() -> None:
 
 def test_the_semantic_layer_covers_the_issue_query() -> None:
     document = _semantic()
-    intents = next(m for m in document["semantic_models"] if m["model"] == "ref('fct_intents')")
-    assert intents["entities"][0] == {"name": "intent", "type": "primary", "expr": "intent_id"}
+    intents = next(m for m in document["semantic_models"] if m["model"] == "ref('aiue__intents')")
+    assert intents["entities"][0] == {
+        "name": "aiue_intent",
+        "type": "primary",
+        "expr": "intent_id",
+    }
     dimensions = {d["name"] for d in intents["dimensions"]}
     assert {"intent_date", "feature_tag", "provider_name", "response_model"} <= dimensions
     metrics = {m["name"]: m for m in document["metrics"]}
-    assert metrics["success_rate"]["type_params"] == {
-        "numerator": "successful_intents",
-        "denominator": "labeled_intents",
+    assert metrics["aiue_success_rate"]["type_params"] == {
+        "numerator": "aiue_successful_intents",
+        "denominator": "aiue_labeled_intents",
     }
-    assert metrics["cost_per_success"]["type_params"]["numerator"] == "labeled_total_cost"
-    assert metrics["cost_per_million_tokens"]["type"] == "derived"
+    assert metrics["aiue_cost_per_success"]["type_params"]["numerator"] == (
+        "aiue_labeled_total_cost"
+    )
+    cpt = metrics["aiue_cost_per_million_tokens"]
+    assert cpt["type"] == "derived"
+    assert cpt["type_params"]["expr"] == "aiue_cost_per_token * 1000000"
+
+
+def test_every_semantic_name_is_namespaced() -> None:
+    """A user's own `total_cost` metric or `intent` entity cannot collide with the package's."""
+    document = _semantic()
+    names = [metric["name"] for metric in document["metrics"]]
+    for model in document["semantic_models"]:
+        names += [model["name"]]
+        names += [element["name"] for kind in ("entities", "measures") for element in model[kind]]
+    assert names and all(name.startswith(catalogue.SEMANTIC_PREFIX) for name in names)
     spine = document["models"][0]
     assert spine["time_spine"] == {"standard_granularity_column": "date_day"}
 
@@ -102,7 +120,7 @@ def test_sql_prints_ready_to_run_snowflake(capsys: pytest.CaptureFixture) -> Non
     assert aiue(["sql", "--dialect", "snowflake", "--metric", "cost_per_success",
                  "--by", "feature_tag", "--schema", "analytics_aiue"]) == 0  # fmt: skip
     sql = capsys.readouterr().out
-    assert "FROM analytics_aiue.unit_economics_daily" in sql
+    assert "FROM analytics_aiue.aiue__unit_economics_daily" in sql
     assert "AS cost_per_success" in sql and "cost_per_success_ci_low" in sql
     assert "GROUP BY\n    feature_tag" in sql
     assert sqlglot.parse_one(sql.rstrip().rstrip(";"), read="snowflake")
@@ -178,9 +196,11 @@ def test_the_daily_macro_is_generated_from_the_catalogue() -> None:
 
 
 def test_new_daily_columns_are_documented() -> None:
-    """Every metric and interval column of unit_economics_daily is described in its YAML."""
+    """Every metric and interval column of aiue__unit_economics_daily is described in its YAML."""
     marts = yaml.safe_load((ROOT / "models/marts/_aiue__marts.yml").read_text())
-    daily = next(model for model in marts["models"] if model["name"] == "unit_economics_daily")
+    daily = next(
+        model for model in marts["models"] if model["name"] == "aiue__unit_economics_daily"
+    )
     documented = {column["name"] for column in daily["columns"]}
     expected = {item.name for item in catalogue.DAILY_METRICS} | set(catalogue.INTERVAL_COLUMNS)
     assert expected - documented == set()

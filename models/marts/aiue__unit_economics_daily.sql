@@ -1,12 +1,12 @@
 {#- Additive sums by day x feature x primary provider x primary model, and the metrics.
     Re-aggregate the sums (never average the ratios): see README, "Metrics".
-    Billed money that landed on no call (fct_cost_reconciliation.unallocated_cost) is added as
+    Billed money that landed on no call (aiue__cost_reconciliation.unallocated_cost) is added as
     rows of its bucket's day, feature, provider and model with no intents, so that
     billed_cost = allocated_cost + unallocated_cost sums to the AI part of the invoice. -#}
 {%- set money = ai_unit_economics.type_money() -%}
 with intents as (
 
-    select * from {{ ref('fct_intents') }}
+    select * from {{ ref('aiue__intents') }}
 
 ),
 
@@ -19,7 +19,7 @@ unallocated as (
         response_model,
         currency,
         sum(unallocated_cost) as unallocated_cost
-    from {{ ref('fct_cost_reconciliation') }}
+    from {{ ref('aiue__cost_reconciliation') }}
     where unallocated_cost != 0
     group by date_day, feature_tag, provider_name, response_model, currency
 

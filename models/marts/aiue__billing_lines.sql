@@ -1,6 +1,6 @@
 {#- One row per line of billed AI money: each AI cost row of the FOCUS export that converted
     to the reporting currency (its FX rate and rate date kept), and each day of a GPU lease
-    from aiue_gpu_rates. bucket_id links it to fct_cost_reconciliation. -#}
+    from aiue_gpu_rates. bucket_id links it to aiue__cost_reconciliation. -#}
 with lines as (
 
     select * from {{ ref('int_aiue__billing_lines_keyed') }}
