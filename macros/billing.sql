@@ -190,20 +190,3 @@
     as {{ ai_unit_economics.type_money() }}
   )
 {%- endmacro %}
-
-
-{#- Every column of a relation except some, as a select list (dbt_utils.star's job):
-    `*` while parsing, when the columns are not known yet. -#}
-{% macro star_except(relation, except, relation_alias) -%}
-  {%- if not execute -%}
-    {{ return(relation_alias ~ '.*') }}
-  {%- endif -%}
-  {%- set skip = except | map('lower') | list -%}
-  {%- set names = [] -%}
-  {%- for column in adapter.get_columns_in_relation(relation) -%}
-    {%- if column.name | lower not in skip -%}
-      {%- do names.append(relation_alias ~ '.' ~ adapter.quote(column.name)) -%}
-    {%- endif -%}
-  {%- endfor -%}
-  {{ return(names | join(',\n        ')) }}
-{%- endmacro %}

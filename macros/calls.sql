@@ -33,3 +33,21 @@
     as {{ ai_unit_economics.type_money() }}
   )
 {%- endmacro %}
+
+{#- The usage types a call's tokens are priced by, the one list pricing, the allocation
+    weights and the reconciliation read: per type, its tokens (an expression over
+    int_aiue__calls_priced, never null), its rate column and its estimated cost column.
+    Uncached input = input - cache read - cache write (input includes cached input, as OTel
+    defines it); output includes reasoning. -#}
+{% macro usage_types() -%}
+  {{ return([
+    {'usage_type': 'input', 'tokens': 'uncached_input_tokens',
+     'price': 'input_price_per_token', 'cost': 'estimated_input_cost'},
+    {'usage_type': 'cache_read', 'tokens': 'coalesce(cache_read_input_tokens, 0)',
+     'price': 'cache_read_price_per_token', 'cost': 'estimated_cache_read_cost'},
+    {'usage_type': 'cache_write', 'tokens': 'coalesce(cache_creation_input_tokens, 0)',
+     'price': 'cache_write_price_per_token', 'cost': 'estimated_cache_write_cost'},
+    {'usage_type': 'output', 'tokens': 'coalesce(output_tokens, 0)',
+     'price': 'output_price_per_token', 'cost': 'estimated_output_cost'},
+  ]) }}
+{%- endmacro %}

@@ -34,42 +34,25 @@ calls as (
         request_model,
         feature_tag,
         is_inference,
-        is_tool,
         coalesce(input_tokens, 0) + coalesce(output_tokens, 0) as tokens,
-        uncached_input_tokens,
-        coalesce(cache_read_input_tokens, 0) as cache_read_input_tokens,
-        coalesce(cache_creation_input_tokens, 0) as cache_creation_input_tokens,
-        coalesce(output_tokens, 0) as output_tokens,
-        estimated_input_cost,
-        estimated_cache_read_cost,
-        estimated_cache_write_cost,
-        estimated_output_cost,
         estimated_token_cost
     from {{ ref('int_aiue__calls_priced') }}
 
 ),
 
-call_usage as (
+call_usages as (
 
-    {% for usage_type, token_column, cost_column in [
-        ('input', 'uncached_input_tokens', 'estimated_input_cost'),
-        ('output', 'output_tokens', 'estimated_output_cost'),
-        ('cache_read', 'cache_read_input_tokens', 'estimated_cache_read_cost'),
-        ('cache_write', 'cache_creation_input_tokens', 'estimated_cache_write_cost')] -%}
     select
         call_id,
-        call_date,
+        usage_type,
         provider_name,
         response_model,
         priced_model,
         request_model,
-        '{{ usage_type }}' as usage_type,
-        {{ token_column }} as usage_tokens,
-        {{ cost_column }} as usage_estimated_cost
-    from calls
-    where is_inference and {{ token_column }} > 0
-    {{ "union all" if not loop.last }}
-    {% endfor %}
+        tokens,
+        estimated_cost,
+        call_date
+    from {{ ref('int_aiue__call_usages') }}
 
 ),
 
@@ -97,29 +80,29 @@ token_candidates as (
 
     select
         buckets.bucket_id,
-        call_usage.call_id,
-        call_usage.usage_estimated_cost as weight_cost,
-        call_usage.usage_tokens as weight_tokens,
+        call_usages.call_id,
+        call_usages.estimated_cost as weight_cost,
+        call_usages.tokens as weight_tokens,
         row_number() over (
-            partition by call_usage.call_id, call_usage.usage_type
+            partition by call_usages.call_id, call_usages.usage_type
             order by
                 case
-                    when buckets.response_model = call_usage.response_model then 1
-                    when buckets.response_model = call_usage.priced_model then 2
+                    when buckets.response_model = call_usages.response_model then 1
+                    when buckets.response_model = call_usages.priced_model then 2
                     else 3
                 end
         ) as model_match_rank
     from buckets
-    inner join call_usage
+    inner join call_usages
         on buckets.bucket_kind = 'token'
-        and buckets.date_day = call_usage.call_date
-        and buckets.provider_name = call_usage.provider_name
-        and buckets.usage_type = call_usage.usage_type
-        and (buckets.response_model = call_usage.response_model
-            or buckets.response_model = call_usage.priced_model
-            or buckets.response_model = call_usage.request_model)
+        and buckets.date_day = call_usages.call_date
+        and buckets.provider_name = call_usages.provider_name
+        and buckets.usage_type = call_usages.usage_type
+        and (buckets.response_model = call_usages.response_model
+            or buckets.response_model = call_usages.priced_model
+            or buckets.response_model = call_usages.request_model)
     left join exact_calls
-        on call_usage.call_id = exact_calls.call_id
+        on call_usages.call_id = exact_calls.call_id
     where exact_calls.call_id is null
 
 ),

@@ -8,11 +8,9 @@
     token_cost follows that precedence; estimated_cost keeps the cost before billing.
     infra_cost is the call's share of GPU and feature-tagged platform buckets.
     allocated_cost is every billed amount that landed on the call (token + infra). -#}
-{%- set priced = ref('int_aiue__calls_priced') -%}
-
 with calls as (
 
-    select * from {{ priced }}
+    select * from {{ ref('int_aiue__calls_priced') }}
 
 ),
 
@@ -34,7 +32,54 @@ shares as (
 final as (
 
     select
-        {{ ai_unit_economics.star_except(priced, ['cost_source', 'token_cost'], 'calls') }},
+        calls.call_id,
+        calls.trace_id,
+        calls.span_id,
+        calls.parent_span_id,
+        calls.intent_id,
+        calls.conversation_id,
+        calls.response_id,
+        calls.user_id,
+        calls.feature_tag,
+        calls.service_name,
+        calls.operation_name,
+        calls.provider_name,
+        calls.request_model,
+        calls.response_model,
+        calls.priced_model,
+        calls.tool_name,
+        calls.status_code,
+        calls.error_type,
+        calls.prompt_version,
+        calls.reported_cost_currency,
+        calls.attempt,
+        calls.turn_index,
+        calls.input_tokens,
+        calls.output_tokens,
+        calls.uncached_input_tokens,
+        calls.cache_read_input_tokens,
+        calls.cache_creation_input_tokens,
+        calls.reasoning_output_tokens,
+        calls.input_price_per_token,
+        calls.output_price_per_token,
+        calls.cache_read_price_per_token,
+        calls.cache_write_price_per_token,
+        calls.estimated_input_cost,
+        calls.estimated_cache_read_cost,
+        calls.estimated_cache_write_cost,
+        calls.estimated_output_cost,
+        calls.estimated_token_cost,
+        calls.reported_cost,
+        calls.tool_cost,
+        calls.is_inference,
+        calls.is_tool,
+        calls.has_negotiated_price,
+        calls.is_intent_id_inferred,
+        calls.call_date,
+        calls.started_at,
+        calls.ended_at,
+        calls.source_file,
+        calls.source_row_number,
         case
             when shares.invoice_exact_cost is not null then 'invoice_exact'
             when shares.invoice_share_cost is not null then 'invoice_share'

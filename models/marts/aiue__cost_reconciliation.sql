@@ -62,29 +62,24 @@ billed as (
 
 unbilled_calls as (
 
-    select * from {{ ref('int_aiue__calls_allocated') }}
+    select call_id
+    from {{ ref('int_aiue__calls_allocated') }}
     where is_unbilled and is_inference
 
 ),
 
 unbilled_parts as (
 
-    {% for usage_type, token_column, cost_column in [
-        ('input', 'uncached_input_tokens', 'estimated_input_cost'),
-        ('output', 'coalesce(output_tokens, 0)', 'estimated_output_cost'),
-        ('cache_read', 'coalesce(cache_read_input_tokens, 0)', 'estimated_cache_read_cost'),
-        ('cache_write', 'coalesce(cache_creation_input_tokens, 0)', 'estimated_cache_write_cost')] -%}
     select
-        call_date,
-        provider_name,
-        coalesce(response_model, request_model) as response_model,
-        '{{ usage_type }}' as usage_type,
-        {{ token_column }} as tokens,
-        {{ cost_column }} as estimated_cost
-    from unbilled_calls
-    where {{ token_column }} > 0
-    {{ "union all" if not loop.last }}
-    {% endfor %}
+        call_usages.call_date,
+        call_usages.provider_name,
+        coalesce(call_usages.response_model, call_usages.request_model) as response_model,
+        call_usages.usage_type,
+        call_usages.tokens,
+        call_usages.estimated_cost
+    from {{ ref('int_aiue__call_usages') }} as call_usages
+    inner join unbilled_calls
+        on call_usages.call_id = unbilled_calls.call_id
 
 ),
 
