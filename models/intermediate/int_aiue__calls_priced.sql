@@ -121,9 +121,11 @@ usage_costs as (
     select
         *,
         {% for usage in ai_unit_economics.usage_types() -%}
-        case when is_inference
-            then {{ ai_unit_economics.token_cost(usage.tokens, usage.price) }}
-        end as {{ usage.cost }},
+        cast(
+            case when is_inference
+                then {{ ai_unit_economics.token_cost(usage.tokens, usage.price) }}
+            end as {{ ai_unit_economics.type_money() }}
+        ) as {{ usage.cost }},
         {% endfor -%}
         is_inference and reported_cost is not null
             and reported_cost_currency = '{{ var("aiue_reporting_currency") }}' as has_reported_cost
@@ -135,8 +137,10 @@ costed as (
 
     select
         *,
-        {{ ai_unit_economics.money_sum(ai_unit_economics.usage_types() | map(attribute='cost') | list) }}
-            as estimated_token_cost,
+        cast(
+            {{ ai_unit_economics.money_sum(ai_unit_economics.usage_types() | map(attribute='cost') | list) }}
+            as {{ ai_unit_economics.type_money() }}
+        ) as estimated_token_cost,
         case when is_tool then tool_cost_per_call end as estimated_tool_cost
     from usage_costs
 

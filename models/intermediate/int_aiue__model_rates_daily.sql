@@ -199,12 +199,14 @@ final as (
         priced_models.price_provider,
         case when day_rates.priced_model is not null then priced_models.priced_model end
             as priced_model,
-        day_rates.input_price_per_token,
-        day_rates.output_price_per_token,
-        coalesce(day_rates.cache_read_price_per_token, day_rates.input_price_per_token)
-            as cache_read_price_per_token,
-        coalesce(day_rates.cache_write_price_per_token, day_rates.input_price_per_token)
-            as cache_write_price_per_token,
+        cast(day_rates.input_price_per_token as {{ ai_unit_economics.type_unit_price() }})
+            as input_price_per_token,
+        cast(day_rates.output_price_per_token as {{ ai_unit_economics.type_unit_price() }})
+            as output_price_per_token,
+        cast(coalesce(day_rates.cache_read_price_per_token, day_rates.input_price_per_token)
+            as {{ ai_unit_economics.type_unit_price() }}) as cache_read_price_per_token,
+        cast(coalesce(day_rates.cache_write_price_per_token, day_rates.input_price_per_token)
+            as {{ ai_unit_economics.type_unit_price() }}) as cache_write_price_per_token,
         coalesce(day_rates.has_negotiated_price, false) as has_negotiated_price
     from rate_keys
     inner join priced_models
