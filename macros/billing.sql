@@ -86,6 +86,34 @@
 {%- endmacro %}
 
 
+{#- The first capture group of a case-insensitive regex held in a column (a seed's pattern);
+    null when it does not match. Its literal-pattern twin is regex_extract above. -#}
+{% macro regex_extract_column(expression, pattern_expression) -%}
+  {{ return(adapter.dispatch('regex_extract_column', 'ai_unit_economics')(expression, pattern_expression)) }}
+{%- endmacro %}
+
+{% macro default__regex_extract_column(expression, pattern_expression) -%}
+  regexp_substr({{ expression }}, {{ pattern_expression }}, 1, 1, 'ie', 1)
+{%- endmacro %}
+
+{% macro duckdb__regex_extract_column(expression, pattern_expression) -%}
+  nullif(regexp_extract({{ expression }}, {{ pattern_expression }}, 1, 'i'), '')
+{%- endmacro %}
+
+{#- An ARE takes embedded options only at its very start. -#}
+{% macro postgres__regex_extract_column(expression, pattern_expression) -%}
+  substring({{ expression }} from {{ dbt.concat(["'(?i)'", pattern_expression]) }})
+{%- endmacro %}
+
+{% macro spark__regex_extract_column(expression, pattern_expression) -%}
+  nullif(regexp_extract({{ expression }}, {{ dbt.concat(["'(?i)'", pattern_expression]) }}, 1), '')
+{%- endmacro %}
+
+{% macro bigquery__regex_extract_column(expression, pattern_expression) -%}
+  regexp_extract({{ expression }}, {{ dbt.concat(["'(?i)'", pattern_expression]) }})
+{%- endmacro %}
+
+
 {#- A key of a flat JSON object held as text (FOCUS Tags), as text; null when the key is
     absent, the value is JSON null, or the text is not JSON. Never an error on bad JSON. -#}
 {% macro json_text_value(json_expression, key) -%}

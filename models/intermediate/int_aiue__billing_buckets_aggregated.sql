@@ -20,6 +20,7 @@ final as (
         min(usage_type) as usage_type,
         min(feature_tag) as feature_tag,
         min(request_id) as request_id,
+        min(not_allocable_reason) as not_allocable_reason,
         '{{ var("aiue_reporting_currency") }}' as currency,
         count(*) as billing_lines,
         cast(sum(amount) as {{ ai_unit_economics.type_money() }}) as billed_cost,

@@ -6,6 +6,7 @@
       provider|<day>|<provider>                     split by the calls' estimated cost
       gpu|<day>|<provider or *>|<model>             split by the model's calls' tokens
       feature|<day>|<feature>                       split evenly over the feature's calls
+      not_allocable|<day>|<provider>|<reason>       never split: the SKU map says why
       unattributed|<day>|<provider>                 never split: stays unallocated -#}
 with converted as (
 
@@ -29,7 +30,7 @@ focus_lines as (
         charge_date as date_day,
         case allocation_kind
             when 'token' then sku_provider
-            when 'gpu' then coalesce(tag_provider, '*')
+            when 'gpu' then coalesce(mapped_tag_provider, '*')
             when 'feature' then cast(null as {{ dbt.type_string() }})
             else resolved_provider
         end as provider_name,
@@ -40,6 +41,8 @@ focus_lines as (
         case when allocation_kind = 'token' then sku_usage_type end as usage_type,
         case when allocation_kind = 'feature' then tag_feature_tag end as feature_tag,
         case when allocation_kind = 'request' then tag_request_id end as request_id,
+        case when allocation_kind = 'not_allocable' then sku_not_allocable_reason end
+            as not_allocable_reason,
         provider_name as focus_provider_name,
         charge_category,
         charge_description,
@@ -70,6 +73,7 @@ gpu_lines as (
         cast(null as {{ dbt.type_string() }}) as usage_type,
         cast(null as {{ dbt.type_string() }}) as feature_tag,
         cast(null as {{ dbt.type_string() }}) as request_id,
+        cast(null as {{ dbt.type_string() }}) as not_allocable_reason,
         cast(null as {{ dbt.type_string() }}) as focus_provider_name,
         'Usage' as charge_category,
         {{ dbt.concat(["'GPU lease: '", "coalesce(gpu_type, 'GPU')", "' x '", 'cast(gpu_count as ' ~ dbt.type_string() ~ ')']) }}
@@ -112,6 +116,9 @@ final as (
                 "'|'", 'response_model']) }}
             when 'feature' then {{ dbt.concat([
                 "'feature|'", 'cast(date_day as ' ~ dbt.type_string() ~ ')', "'|'", 'feature_tag']) }}
+            when 'not_allocable' then {{ dbt.concat([
+                "'not_allocable|'", 'cast(date_day as ' ~ dbt.type_string() ~ ')', "'|'",
+                "coalesce(provider_name, '')", "'|'", 'not_allocable_reason']) }}
             else {{ dbt.concat([
                 "'unattributed|'", 'cast(date_day as ' ~ dbt.type_string() ~ ')', "'|'", "coalesce(provider_name, '')"]) }}
         end as bucket_id,

@@ -1,6 +1,8 @@
 {#- Valid call spans priced: one join to the day's rates of their provider and model
-    (int_aiue__model_rates_daily), one to the day's tool rate. Each usage type
-    (ai_unit_economics.usage_types) costs its tokens at its rate.
+    (int_aiue__model_rates_daily, which also names the provider the call is billed under), one
+    to the day's tool rate. Each usage type (ai_unit_economics.usage_types) costs its tokens at
+    its rate; an embeddings call needs no output rate. has_usage is false for a call that
+    reported no token counts at all (a stream without usage): it costs 0 and is flagged.
     cost_source here is the cost before billing (gateway_reported > estimated > unpriced);
     int_aiue__calls_allocated puts the invoice on top (DESIGN.md §5). -#}
 with calls as (
@@ -35,6 +37,12 @@ with calls as (
         reported_cost,
         is_inference,
         is_tool,
+        operation_name in {{ ai_unit_economics.sql_string_list(var('aiue_embeddings_operations')) }}
+            as is_embeddings,
+        coalesce(
+            input_tokens, output_tokens, cache_read_input_tokens, cache_creation_input_tokens,
+            reasoning_output_tokens
+        ) is not null as has_usage,
         is_intent_id_inferred,
         cast(started_at as date) as call_date,
         started_at,
@@ -55,6 +63,8 @@ model_rates as (
         telemetry_provider,
         telemetry_model,
         call_date,
+        provider_name,
+        price_provider,
         priced_model,
         input_price_per_token,
         output_price_per_token,
@@ -95,6 +105,8 @@ rated as (
 
     select
         calls.*,
+        coalesce(model_rates.provider_name, calls.provider_name) as billing_provider_name,
+        model_rates.price_provider,
         coalesce(calls.input_tokens, 0)
             - coalesce(calls.cache_read_input_tokens, 0)
             - coalesce(calls.cache_creation_input_tokens, 0) as uncached_input_tokens,
@@ -122,8 +134,13 @@ usage_costs as (
         *,
         {% for usage in ai_unit_economics.usage_types() -%}
         cast(
-            case when is_inference
-                then {{ ai_unit_economics.token_cost(usage.tokens, usage.price) }}
+            case
+                when not is_inference then null
+                {%- if usage.usage_type == 'output' %}
+                {#- An embeddings model has no output price: its input prices the call. #}
+                when is_embeddings and priced_model is not null and {{ usage.price }} is null then 0
+                {%- endif %}
+                else {{ ai_unit_economics.token_cost(usage.tokens, usage.price) }}
             end as {{ ai_unit_economics.type_money() }}
         ) as {{ usage.cost }},
         {% endfor -%}
@@ -160,7 +177,9 @@ final as (
         feature_tag,
         service_name,
         operation_name,
-        provider_name,
+        billing_provider_name as provider_name,
+        provider_name as telemetry_provider_name,
+        price_provider,
         request_model,
         response_model,
         priced_model,
@@ -203,6 +222,7 @@ final as (
         cast(coalesce(estimated_tool_cost, 0) as {{ ai_unit_economics.type_money() }}) as tool_cost,
         is_inference,
         is_tool,
+        has_usage,
         has_negotiated_price,
         is_intent_id_inferred,
         call_date,

@@ -1,12 +1,18 @@
 {{ config(materialized='table') }}
 {#- Every staged FOCUS row with (1) why it is rejected, if it is, (2) whether it is AI cost
     and why, (3) what the SKU map resolves it to, and (4) how its money is allocated:
-      request      names a call's request id (Tags or an x_ column): exact;
-      token        a model token charge (provider x model x usage type from the SKU map);
-      provider     a token charge the map resolves only to a provider (day x provider);
-      gpu          tagged with a model: self-hosted compute, spread over its calls by tokens;
-      feature      any other AI charge tagged with a feature: that feature's infra cost;
-      unattributed any other AI charge: stays unallocated, visibly. -#}
+      request       names a call's request id (Tags or an x_ column): exact;
+      not_allocable a SKU map row marks it not allocable (fine-tuning training, storage):
+                    stays unallocated with the row's reason;
+      token         a model token charge (provider x model x usage type from the SKU map);
+      provider      a token charge the map resolves only to a provider, or any other AI
+                    usage charge of a provider (the SKU map does not know it): split over
+                    that provider's calls of the day;
+      gpu           tagged with a model: self-hosted compute, spread over its calls by tokens;
+      feature       any other AI charge tagged with a feature: that feature's infra cost;
+      unattributed  any other AI charge (a credit, a tax, no provider): stays unallocated.
+    Provider names (ProviderName, a provider tag) go through aiue_provider_map, so a
+    Microsoft charge meets the azure.ai.openai calls. -#}
 {%- set ai_categories = var('aiue_ai_service_categories') -%}
 
 with focus as (
@@ -19,6 +25,27 @@ sku_map as (
 
     select * from {{ ref('stg_aiue__seed_focus_sku_map') }}
     where pattern is not null and provider is not null
+
+),
+
+{#- A FOCUS provider name has no model: each alias's row without a model pattern, else its
+    lowest priority row, names the provider. -#}
+provider_aliases as (
+
+    select provider_alias, provider
+    from (
+        select
+            provider_alias,
+            provider,
+            row_number() over (
+                partition by provider_alias
+                order by case when model_pattern is null then 0 else 1 end,
+                    coalesce(priority, 1000), model_pattern, provider
+            ) as alias_rank
+        from {{ ref('stg_aiue__seed_provider_map') }}
+        where provider_alias is not null and provider_alias != '*' and provider is not null
+    ) as ranked_aliases
+    where alias_rank = 1
 
 ),
 
@@ -56,6 +83,8 @@ sku_matches as (
         sku_map.model,
         sku_map.usage_type,
         sku_map.tokens_per_unit,
+        sku_map.not_allocable_reason,
+        sku_map.focus_provider,
         row_number() over (
             partition by checked.focus_cost_id
             order by sku_map.priority nulls last, sku_map.pattern, sku_map.provider,
@@ -74,7 +103,11 @@ resolved as (
     select
         checked.*,
         best_match.focus_cost_id is not null as is_sku_resolved,
-        best_match.provider as sku_provider,
+        case when best_match.provider != '*' then best_match.provider end as sku_provider,
+        best_match.not_allocable_reason as sku_not_allocable_reason,
+        best_match.focus_provider as sku_focus_provider,
+        coalesce(tag_aliases.provider, lower(checked.tag_provider)) as mapped_tag_provider,
+        coalesce(focus_aliases.provider, lower(checked.provider_name)) as mapped_provider_name,
         case when best_match.model != '*' then best_match.model end as sku_model,
         case when best_match.usage_type != '*' then best_match.usage_type end as sku_usage_type,
         best_match.tokens_per_unit as sku_tokens_per_unit,
@@ -84,6 +117,10 @@ resolved as (
     left join sku_matches as best_match
         on checked.focus_cost_id = best_match.focus_cost_id
         and best_match.match_rank = 1
+    left join provider_aliases as tag_aliases
+        on lower(checked.tag_provider) = tag_aliases.provider_alias
+    left join provider_aliases as focus_aliases
+        on lower(checked.provider_name) = focus_aliases.provider_alias
 
 ),
 
@@ -94,7 +131,10 @@ scoped as (
         case
             when rejection_reason is not null then null
             when tag_request_id is not null then 'request_id'
-            when is_sku_resolved then 'sku_map'
+            {#- a generic not-allocable row ('*' provider: storage, fine-tuning) only marks rows
+                already in scope; it never pulls a cloud's storage into AI cost -#}
+            when is_sku_resolved and (sku_not_allocable_reason is null or sku_focus_provider != '*')
+                then 'sku_map'
             when tag_model is not null then 'model_tag'
             when tag_feature_tag is not null then 'feature_tag'
             when service_category in {{ ai_unit_economics.sql_string_list(ai_categories) }} then 'service_category'
@@ -111,13 +151,17 @@ final as (
         case
             when scope_reason is null then null
             when tag_request_id is not null then 'request'
+            when sku_not_allocable_reason is not null then 'not_allocable'
             when sku_model is not null and sku_usage_type is not null then 'token'
             when is_sku_resolved or is_token_unit then 'provider'
             when tag_model is not null then 'gpu'
             when tag_feature_tag is not null then 'feature'
+            when charge_category = 'Usage'
+                and coalesce(sku_provider, mapped_tag_provider, mapped_provider_name) is not null
+                then 'provider'
             else 'unattributed'
         end as allocation_kind,
-        coalesce(sku_provider, tag_provider, lower(provider_name)) as resolved_provider,
+        coalesce(sku_provider, mapped_tag_provider, mapped_provider_name) as resolved_provider,
         coalesce(effective_cost, billed_cost) as cost_to_allocate,
         effective_cost is null as is_effective_cost_inferred,
         cast(case

@@ -1,11 +1,16 @@
-{#- The token rates of each (telemetry provider, model, day) that calls need, so pricing a
-    call is one join. The model is the call's response model, else its request model.
-    A model the price seeds do not name is priced as its family when they name that: the
-    name without a snapshot suffix (claude-sonnet-4-20250514, gpt-4o-2024-08-06,
-    gpt-4-0613, gemini-1.5-pro-002, ...-latest); priced_model says which seed model it is.
-    Per usage type a negotiated rate (aiue_model_price_overrides) that holds on the day wins
-    over the list price; cache rates fall back to the input rate. A key no price row covers
-    on its day keeps null rates and a null priced_model. -#}
+{#- The token rates of each (telemetry provider, model, day) that inference calls need, so
+    pricing a call is one join. The model is the call's response model, else its request model.
+    aiue_provider_map turns the provider as telemetry writes it (azure, az.ai.openai, bedrock,
+    gcp.vertex_ai, ...) into the provider the call is reported and billed under (provider_name)
+    and offers price candidates: the call's own provider and model first (a user's own Azure
+    rows win), then each matching map row in priority order (its price_provider, and the model
+    its model_pattern captures: anthropic.claude-3-5-sonnet-20240620-v1:0 ->
+    claude-3-5-sonnet-20240620). The first candidate the price seeds name, as itself or as its
+    family (the name without a snapshot suffix: -20250514, -2024-08-06, -0613, -002, -latest),
+    prices the key; priced_model and price_provider say which. Per usage type a negotiated
+    rate (aiue_model_price_overrides) that holds on the day wins over the list price; cache
+    rates fall back to the input rate. A key no price row covers on its day keeps null rates
+    and a null priced_model. -#}
 with calls as (
 
     select
@@ -59,52 +64,180 @@ seed_models as (
 
 ),
 
+provider_map as (
+
+    select
+        provider_alias,
+        model_pattern,
+        provider,
+        price_provider,
+        coalesce(priority, 1000) as priority
+    from {{ ref('stg_aiue__seed_provider_map') }}
+    where provider_alias is not null
+
+),
+
 model_keys as (
 
-    select distinct
-        telemetry_provider,
-        telemetry_model,
-        {{ ai_unit_economics.regex_extract(
-            'telemetry_model',
-            '^(.+)-([0-9]{8}|[0-9]{4}-[0-9]{2}-[0-9]{2}|[0-9]{3,4}|latest)$') }} as model_family
+    select distinct telemetry_provider, telemetry_model
     from rate_keys
 
 ),
 
-seed_model_matches as (
+map_matches as (
 
     select
         model_keys.telemetry_provider,
         model_keys.telemetry_model,
-        max(case when seed_models.priced_model = model_keys.telemetry_model then 1 else 0 end) = 1
-            as has_exact_price,
-        max(case when seed_models.priced_model = model_keys.model_family then 1 else 0 end) = 1
-            as has_family_price
+        provider_map.provider,
+        provider_map.price_provider,
+        case
+            when provider_map.model_pattern is null then model_keys.telemetry_model
+            else {{ ai_unit_economics.regex_extract_column(
+                'model_keys.telemetry_model', 'provider_map.model_pattern') }}
+        end as mapped_model,
+        row_number() over (
+            partition by model_keys.telemetry_provider, model_keys.telemetry_model
+            order by
+                provider_map.priority,
+                case when provider_map.provider_alias = '*' then 1 else 0 end,
+                provider_map.model_pattern nulls last,
+                provider_map.provider nulls last,
+                provider_map.price_provider nulls last
+        ) as map_rank
     from model_keys
+    inner join provider_map
+        on (provider_map.provider_alias = model_keys.telemetry_provider
+            or provider_map.provider_alias = '*')
+        and (provider_map.model_pattern is null
+            or {{ ai_unit_economics.regex_matches_column(
+                'model_keys.telemetry_model', 'provider_map.model_pattern') }})
+
+),
+
+mapped_providers as (
+
+    select telemetry_provider, telemetry_model, provider
+    from (
+        select
+            telemetry_provider,
+            telemetry_model,
+            provider,
+            row_number() over (
+                partition by telemetry_provider, telemetry_model order by map_rank
+            ) as provider_rank
+        from map_matches
+        where provider is not null
+    ) as ranked_providers
+    where provider_rank = 1
+
+),
+
+keyed_models as (
+
+    select
+        model_keys.telemetry_provider,
+        model_keys.telemetry_model,
+        coalesce(mapped_providers.provider, model_keys.telemetry_provider) as provider_name
+    from model_keys
+    left join mapped_providers
+        on model_keys.telemetry_provider = mapped_providers.telemetry_provider
+        and model_keys.telemetry_model = mapped_providers.telemetry_model
+
+),
+
+candidates as (
+
+    select
+        telemetry_provider,
+        telemetry_model,
+        0 as candidate_rank,
+        provider_name as price_provider,
+        telemetry_model as candidate_model
+    from keyed_models
+
+    union all
+
+    select
+        map_matches.telemetry_provider,
+        map_matches.telemetry_model,
+        map_matches.map_rank as candidate_rank,
+        coalesce(map_matches.price_provider, keyed_models.provider_name) as price_provider,
+        map_matches.mapped_model as candidate_model
+    from map_matches
+    inner join keyed_models
+        on map_matches.telemetry_provider = keyed_models.telemetry_provider
+        and map_matches.telemetry_model = keyed_models.telemetry_model
+    where map_matches.mapped_model is not null
+
+),
+
+candidate_families as (
+
+    select
+        *,
+        {{ ai_unit_economics.regex_extract(
+            'candidate_model',
+            '^(.+)-([0-9]{8}|[0-9]{4}-[0-9]{2}-[0-9]{2}|[0-9]{3,4}|latest)$') }} as model_family
+    from candidates
+
+),
+
+candidate_matches as (
+
+    select
+        candidate_families.telemetry_provider,
+        candidate_families.telemetry_model,
+        candidate_families.candidate_rank,
+        candidate_families.price_provider,
+        case
+            when max(case when seed_models.priced_model = candidate_families.candidate_model then 1 else 0 end) = 1
+                then candidate_families.candidate_model
+            else candidate_families.model_family
+        end as priced_model
+    from candidate_families
     inner join seed_models
-        on (seed_models.priced_model = model_keys.telemetry_model
-            or seed_models.priced_model = model_keys.model_family)
-        and (seed_models.price_provider = model_keys.telemetry_provider
+        on (seed_models.priced_model = candidate_families.candidate_model
+            or seed_models.priced_model = candidate_families.model_family)
+        and (seed_models.price_provider = candidate_families.price_provider
             or seed_models.price_provider = '*')
-    group by model_keys.telemetry_provider, model_keys.telemetry_model
+    group by
+        candidate_families.telemetry_provider,
+        candidate_families.telemetry_model,
+        candidate_families.candidate_rank,
+        candidate_families.price_provider,
+        candidate_families.candidate_model,
+        candidate_families.model_family
+
+),
+
+best_candidates as (
+
+    select telemetry_provider, telemetry_model, price_provider, priced_model
+    from (
+        select
+            *,
+            row_number() over (
+                partition by telemetry_provider, telemetry_model order by candidate_rank
+            ) as candidate_order
+        from candidate_matches
+    ) as ordered_candidates
+    where candidate_order = 1
 
 ),
 
 priced_models as (
 
     select
-        model_keys.telemetry_provider,
-        model_keys.telemetry_model,
-        model_keys.telemetry_provider as price_provider,
-        case
-            when seed_model_matches.has_family_price and not seed_model_matches.has_exact_price
-                then model_keys.model_family
-            else model_keys.telemetry_model
-        end as priced_model
-    from model_keys
-    left join seed_model_matches
-        on model_keys.telemetry_provider = seed_model_matches.telemetry_provider
-        and model_keys.telemetry_model = seed_model_matches.telemetry_model
+        keyed_models.telemetry_provider,
+        keyed_models.telemetry_model,
+        keyed_models.provider_name,
+        coalesce(best_candidates.price_provider, keyed_models.provider_name) as price_provider,
+        coalesce(best_candidates.priced_model, keyed_models.telemetry_model) as priced_model
+    from keyed_models
+    left join best_candidates
+        on keyed_models.telemetry_provider = best_candidates.telemetry_provider
+        and keyed_models.telemetry_model = best_candidates.telemetry_model
 
 ),
 
@@ -196,7 +329,9 @@ final as (
         rate_keys.telemetry_provider,
         rate_keys.telemetry_model,
         rate_keys.call_date,
-        priced_models.price_provider,
+        nullif(priced_models.provider_name, '') as provider_name,
+        case when day_rates.priced_model is not null then priced_models.price_provider end
+            as price_provider,
         case when day_rates.priced_model is not null then priced_models.priced_model end
             as priced_model,
         cast(day_rates.input_price_per_token as {{ ai_unit_economics.type_unit_price() }})

@@ -35,11 +35,20 @@ billed as (
         buckets.request_id,
         buckets.currency,
         case
-            when buckets.bucket_kind = 'unattributed' then 'unattributed'
+            when buckets.bucket_kind in ('unattributed', 'not_allocable') then buckets.bucket_kind
             when shares.bucket_id is not null then 'allocated'
             when buckets.billed_cost < 0 then 'net_credit'
             else 'no_calls'
         end as reconciliation_status,
+        case
+            when buckets.bucket_kind = 'not_allocable' then buckets.not_allocable_reason
+            when buckets.bucket_kind = 'unattributed'
+                then 'an AI charge that is not a usage charge of a provider (a credit, tax or adjustment) and names no request, model or feature'
+            when shares.bucket_id is not null then null
+            when buckets.billed_cost < 0
+                then 'credits exceed charges: a net credit is not spread over calls as negative cost'
+            else 'no call of this bucket on its day'
+        end as unallocated_reason,
         shares.weight_basis,
         buckets.billing_lines,
         coalesce(shares.calls, 0) as calls,
@@ -98,6 +107,7 @@ unbilled as (
         cast(null as {{ dbt.type_string() }}) as request_id,
         '{{ var("aiue_reporting_currency") }}' as currency,
         'unbilled' as reconciliation_status,
+        cast(null as {{ dbt.type_string() }}) as unallocated_reason,
         cast(null as {{ dbt.type_string() }}) as weight_basis,
         0 as billing_lines,
         count(*) as calls,
@@ -136,6 +146,7 @@ final as (
         request_id,
         currency,
         reconciliation_status,
+        unallocated_reason,
         weight_basis,
         billing_lines,
         calls,

@@ -75,7 +75,34 @@ def build_notes(target: str, db_path: Path) -> list[str]:
             "aiue_model_prices seed (or DIR/seeds/aiue_model_prices.csv); "
             "`aiue prices --out FILE` writes the genai-prices catalogue."
         )
+    notes.extend(_no_usage_notes(target, db_path, schema))
     return notes
+
+
+def _no_usage_notes(target: str, db_path: Path, schema: str) -> list[str]:
+    """Inference calls that reported no token usage (a stream without usage): flagged, never a
+    silent $0."""
+    _, rows = query(
+        target,
+        f"""
+        select
+            count(*) as calls,
+            coalesce(sum(case when is_error then 1 else 0 end), 0) as failed,
+            coalesce(sum(case when token_cost = 0 then 1 else 0 end), 0) as at_zero
+        from {schema}.aiue__llm_calls
+        where is_inference and not has_usage
+        """,
+        db_path,
+    )
+    calls, failed, at_zero = (int(value) for value in rows[0])
+    if not calls:
+        return []
+    return [
+        f"No token usage reported by {calls:,} inference call{'s' if calls != 1 else ''} "
+        f"({failed:,} of them failed; has_usage = false in {schema}.aiue__llm_calls): "
+        f"{at_zero:,} of them carry a token cost of $0. A streamed call reports usage only "
+        "when asked to (OpenAI: stream_options include_usage)."
+    ]
 
 
 def _load(
