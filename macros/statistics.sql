@@ -77,9 +77,12 @@
   {%- set nd = 'cast(' ~ n ~ ' as ' ~ double ~ ')' -%}
   {%- set xd = 'cast(' ~ sum_x ~ ' as ' ~ double ~ ')' -%}
   {%- set variance = nd ~ ' * (' ~ residual ~ ') / ((' ~ nd ~ ' - 1) * ' ~ xd ~ ' * ' ~ xd ~ ')' -%}
+  {#- A residual within 1e-12 of sum_y2 is rounding of the double sums, not spread: every
+      unit has the same ratio, and the noise would differ with the engine's summation order. #}
   case
     when {{ n }} >= 2 and {{ sum_x }} <> 0
       then {{ ratio }} {{ '-' if side == 'low' else '+' }} {{ z }} * sqrt(case
-        when {{ variance }} > 0 then {{ variance }} else 0.0 end)
+        when ({{ residual }}) > 1e-12 * cast({{ sum_y2 }} as {{ double }}) then {{ variance }}
+        else 0.0 end)
   end
 {%- endmacro %}

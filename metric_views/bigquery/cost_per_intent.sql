@@ -41,7 +41,7 @@ SELECT
       CAST(total_cost AS FLOAT64) / CAST(intents AS FLOAT64)
     ) - 1.9599639845400536 * SQRT(
       CASE
-        WHEN CAST(intents AS FLOAT64) * (
+        WHEN (
           CAST(total_cost_squared AS FLOAT64) - 2 * (
             CAST(total_cost AS FLOAT64) / CAST(intents AS FLOAT64)
           ) * CAST(total_cost AS FLOAT64) + (
@@ -49,11 +49,7 @@ SELECT
           ) * (
             CAST(total_cost AS FLOAT64) / CAST(intents AS FLOAT64)
           ) * CAST(intents AS FLOAT64)
-        ) / (
-          (
-            CAST(intents AS FLOAT64) - 1
-          ) * CAST(intents AS FLOAT64) * CAST(intents AS FLOAT64)
-        ) > 0
+        ) > 1e-12 * CAST(total_cost_squared AS FLOAT64)
         THEN CAST(intents AS FLOAT64) * (
           CAST(total_cost_squared AS FLOAT64) - 2 * (
             CAST(total_cost AS FLOAT64) / CAST(intents AS FLOAT64)
@@ -77,7 +73,7 @@ SELECT
       CAST(total_cost AS FLOAT64) / CAST(intents AS FLOAT64)
     ) + 1.9599639845400536 * SQRT(
       CASE
-        WHEN CAST(intents AS FLOAT64) * (
+        WHEN (
           CAST(total_cost_squared AS FLOAT64) - 2 * (
             CAST(total_cost AS FLOAT64) / CAST(intents AS FLOAT64)
           ) * CAST(total_cost AS FLOAT64) + (
@@ -85,11 +81,7 @@ SELECT
           ) * (
             CAST(total_cost AS FLOAT64) / CAST(intents AS FLOAT64)
           ) * CAST(intents AS FLOAT64)
-        ) / (
-          (
-            CAST(intents AS FLOAT64) - 1
-          ) * CAST(intents AS FLOAT64) * CAST(intents AS FLOAT64)
-        ) > 0
+        ) > 1e-12 * CAST(total_cost_squared AS FLOAT64)
         THEN CAST(intents AS FLOAT64) * (
           CAST(total_cost_squared AS FLOAT64) - 2 * (
             CAST(total_cost AS FLOAT64) / CAST(intents AS FLOAT64)

@@ -43,7 +43,7 @@ SELECT
       CAST(labeled_total_cost AS FLOAT64) / CAST(successful_intents AS FLOAT64)
     ) - 1.9599639845400536 * SQRT(
       CASE
-        WHEN CAST(labeled_intents AS FLOAT64) * (
+        WHEN (
           CAST(labeled_total_cost_squared AS FLOAT64) - 2 * (
             CAST(labeled_total_cost AS FLOAT64) / CAST(successful_intents AS FLOAT64)
           ) * CAST(successful_total_cost AS FLOAT64) + (
@@ -51,11 +51,7 @@ SELECT
           ) * (
             CAST(labeled_total_cost AS FLOAT64) / CAST(successful_intents AS FLOAT64)
           ) * CAST(successful_intents AS FLOAT64)
-        ) / (
-          (
-            CAST(labeled_intents AS FLOAT64) - 1
-          ) * CAST(successful_intents AS FLOAT64) * CAST(successful_intents AS FLOAT64)
-        ) > 0
+        ) > 1e-12 * CAST(labeled_total_cost_squared AS FLOAT64)
         THEN CAST(labeled_intents AS FLOAT64) * (
           CAST(labeled_total_cost_squared AS FLOAT64) - 2 * (
             CAST(labeled_total_cost AS FLOAT64) / CAST(successful_intents AS FLOAT64)
@@ -79,7 +75,7 @@ SELECT
       CAST(labeled_total_cost AS FLOAT64) / CAST(successful_intents AS FLOAT64)
     ) + 1.9599639845400536 * SQRT(
       CASE
-        WHEN CAST(labeled_intents AS FLOAT64) * (
+        WHEN (
           CAST(labeled_total_cost_squared AS FLOAT64) - 2 * (
             CAST(labeled_total_cost AS FLOAT64) / CAST(successful_intents AS FLOAT64)
           ) * CAST(successful_total_cost AS FLOAT64) + (
@@ -87,11 +83,7 @@ SELECT
           ) * (
             CAST(labeled_total_cost AS FLOAT64) / CAST(successful_intents AS FLOAT64)
           ) * CAST(successful_intents AS FLOAT64)
-        ) / (
-          (
-            CAST(labeled_intents AS FLOAT64) - 1
-          ) * CAST(successful_intents AS FLOAT64) * CAST(successful_intents AS FLOAT64)
-        ) > 0
+        ) > 1e-12 * CAST(labeled_total_cost_squared AS FLOAT64)
         THEN CAST(labeled_intents AS FLOAT64) * (
           CAST(labeled_total_cost_squared AS FLOAT64) - 2 * (
             CAST(labeled_total_cost AS FLOAT64) / CAST(successful_intents AS FLOAT64)

@@ -41,7 +41,7 @@ SELECT
       CAST(total_cost AS DOUBLE PRECISION) / CAST(intents AS DOUBLE PRECISION)
     ) - 1.9599639845400536 * SQRT(
       CASE
-        WHEN CAST(intents AS DOUBLE PRECISION) * (
+        WHEN (
           CAST(total_cost_squared AS DOUBLE PRECISION) - 2 * (
             CAST(total_cost AS DOUBLE PRECISION) / CAST(intents AS DOUBLE PRECISION)
           ) * CAST(total_cost AS DOUBLE PRECISION) + (
@@ -49,11 +49,7 @@ SELECT
           ) * (
             CAST(total_cost AS DOUBLE PRECISION) / CAST(intents AS DOUBLE PRECISION)
           ) * CAST(intents AS DOUBLE PRECISION)
-        ) / (
-          (
-            CAST(intents AS DOUBLE PRECISION) - 1
-          ) * CAST(intents AS DOUBLE PRECISION) * CAST(intents AS DOUBLE PRECISION)
-        ) > 0
+        ) > 1e-12 * CAST(total_cost_squared AS DOUBLE PRECISION)
         THEN CAST(intents AS DOUBLE PRECISION) * (
           CAST(total_cost_squared AS DOUBLE PRECISION) - 2 * (
             CAST(total_cost AS DOUBLE PRECISION) / CAST(intents AS DOUBLE PRECISION)
@@ -77,7 +73,7 @@ SELECT
       CAST(total_cost AS DOUBLE PRECISION) / CAST(intents AS DOUBLE PRECISION)
     ) + 1.9599639845400536 * SQRT(
       CASE
-        WHEN CAST(intents AS DOUBLE PRECISION) * (
+        WHEN (
           CAST(total_cost_squared AS DOUBLE PRECISION) - 2 * (
             CAST(total_cost AS DOUBLE PRECISION) / CAST(intents AS DOUBLE PRECISION)
           ) * CAST(total_cost AS DOUBLE PRECISION) + (
@@ -85,11 +81,7 @@ SELECT
           ) * (
             CAST(total_cost AS DOUBLE PRECISION) / CAST(intents AS DOUBLE PRECISION)
           ) * CAST(intents AS DOUBLE PRECISION)
-        ) / (
-          (
-            CAST(intents AS DOUBLE PRECISION) - 1
-          ) * CAST(intents AS DOUBLE PRECISION) * CAST(intents AS DOUBLE PRECISION)
-        ) > 0
+        ) > 1e-12 * CAST(total_cost_squared AS DOUBLE PRECISION)
         THEN CAST(intents AS DOUBLE PRECISION) * (
           CAST(total_cost_squared AS DOUBLE PRECISION) - 2 * (
             CAST(total_cost AS DOUBLE PRECISION) / CAST(intents AS DOUBLE PRECISION)

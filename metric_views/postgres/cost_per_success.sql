@@ -43,7 +43,7 @@ SELECT
       CAST(labeled_total_cost AS DOUBLE PRECISION) / CAST(successful_intents AS DOUBLE PRECISION)
     ) - 1.9599639845400536 * SQRT(
       CASE
-        WHEN CAST(labeled_intents AS DOUBLE PRECISION) * (
+        WHEN (
           CAST(labeled_total_cost_squared AS DOUBLE PRECISION) - 2 * (
             CAST(labeled_total_cost AS DOUBLE PRECISION) / CAST(successful_intents AS DOUBLE PRECISION)
           ) * CAST(successful_total_cost AS DOUBLE PRECISION) + (
@@ -51,11 +51,7 @@ SELECT
           ) * (
             CAST(labeled_total_cost AS DOUBLE PRECISION) / CAST(successful_intents AS DOUBLE PRECISION)
           ) * CAST(successful_intents AS DOUBLE PRECISION)
-        ) / (
-          (
-            CAST(labeled_intents AS DOUBLE PRECISION) - 1
-          ) * CAST(successful_intents AS DOUBLE PRECISION) * CAST(successful_intents AS DOUBLE PRECISION)
-        ) > 0
+        ) > 1e-12 * CAST(labeled_total_cost_squared AS DOUBLE PRECISION)
         THEN CAST(labeled_intents AS DOUBLE PRECISION) * (
           CAST(labeled_total_cost_squared AS DOUBLE PRECISION) - 2 * (
             CAST(labeled_total_cost AS DOUBLE PRECISION) / CAST(successful_intents AS DOUBLE PRECISION)
@@ -79,7 +75,7 @@ SELECT
       CAST(labeled_total_cost AS DOUBLE PRECISION) / CAST(successful_intents AS DOUBLE PRECISION)
     ) + 1.9599639845400536 * SQRT(
       CASE
-        WHEN CAST(labeled_intents AS DOUBLE PRECISION) * (
+        WHEN (
           CAST(labeled_total_cost_squared AS DOUBLE PRECISION) - 2 * (
             CAST(labeled_total_cost AS DOUBLE PRECISION) / CAST(successful_intents AS DOUBLE PRECISION)
           ) * CAST(successful_total_cost AS DOUBLE PRECISION) + (
@@ -87,11 +83,7 @@ SELECT
           ) * (
             CAST(labeled_total_cost AS DOUBLE PRECISION) / CAST(successful_intents AS DOUBLE PRECISION)
           ) * CAST(successful_intents AS DOUBLE PRECISION)
-        ) / (
-          (
-            CAST(labeled_intents AS DOUBLE PRECISION) - 1
-          ) * CAST(successful_intents AS DOUBLE PRECISION) * CAST(successful_intents AS DOUBLE PRECISION)
-        ) > 0
+        ) > 1e-12 * CAST(labeled_total_cost_squared AS DOUBLE PRECISION)
         THEN CAST(labeled_intents AS DOUBLE PRECISION) * (
           CAST(labeled_total_cost_squared AS DOUBLE PRECISION) - 2 * (
             CAST(labeled_total_cost AS DOUBLE PRECISION) / CAST(successful_intents AS DOUBLE PRECISION)

@@ -43,7 +43,7 @@ SELECT
       CAST(labeled_total_cost AS DOUBLE) / CAST(successful_intents AS DOUBLE)
     ) - 1.9599639845400536 * SQRT(
       CASE
-        WHEN CAST(labeled_intents AS DOUBLE) * (
+        WHEN (
           CAST(labeled_total_cost_squared AS DOUBLE) - 2 * (
             CAST(labeled_total_cost AS DOUBLE) / CAST(successful_intents AS DOUBLE)
           ) * CAST(successful_total_cost AS DOUBLE) + (
@@ -51,11 +51,7 @@ SELECT
           ) * (
             CAST(labeled_total_cost AS DOUBLE) / CAST(successful_intents AS DOUBLE)
           ) * CAST(successful_intents AS DOUBLE)
-        ) / (
-          (
-            CAST(labeled_intents AS DOUBLE) - 1
-          ) * CAST(successful_intents AS DOUBLE) * CAST(successful_intents AS DOUBLE)
-        ) > 0
+        ) > 1e-12 * CAST(labeled_total_cost_squared AS DOUBLE)
         THEN CAST(labeled_intents AS DOUBLE) * (
           CAST(labeled_total_cost_squared AS DOUBLE) - 2 * (
             CAST(labeled_total_cost AS DOUBLE) / CAST(successful_intents AS DOUBLE)
@@ -79,7 +75,7 @@ SELECT
       CAST(labeled_total_cost AS DOUBLE) / CAST(successful_intents AS DOUBLE)
     ) + 1.9599639845400536 * SQRT(
       CASE
-        WHEN CAST(labeled_intents AS DOUBLE) * (
+        WHEN (
           CAST(labeled_total_cost_squared AS DOUBLE) - 2 * (
             CAST(labeled_total_cost AS DOUBLE) / CAST(successful_intents AS DOUBLE)
           ) * CAST(successful_total_cost AS DOUBLE) + (
@@ -87,11 +83,7 @@ SELECT
           ) * (
             CAST(labeled_total_cost AS DOUBLE) / CAST(successful_intents AS DOUBLE)
           ) * CAST(successful_intents AS DOUBLE)
-        ) / (
-          (
-            CAST(labeled_intents AS DOUBLE) - 1
-          ) * CAST(successful_intents AS DOUBLE) * CAST(successful_intents AS DOUBLE)
-        ) > 0
+        ) > 1e-12 * CAST(labeled_total_cost_squared AS DOUBLE)
         THEN CAST(labeled_intents AS DOUBLE) * (
           CAST(labeled_total_cost_squared AS DOUBLE) - 2 * (
             CAST(labeled_total_cost AS DOUBLE) / CAST(successful_intents AS DOUBLE)

@@ -41,7 +41,7 @@ SELECT
       CAST(total_cost AS DOUBLE) / CAST(intents AS DOUBLE)
     ) - 1.9599639845400536 * SQRT(
       CASE
-        WHEN CAST(intents AS DOUBLE) * (
+        WHEN (
           CAST(total_cost_squared AS DOUBLE) - 2 * (
             CAST(total_cost AS DOUBLE) / CAST(intents AS DOUBLE)
           ) * CAST(total_cost AS DOUBLE) + (
@@ -49,11 +49,7 @@ SELECT
           ) * (
             CAST(total_cost AS DOUBLE) / CAST(intents AS DOUBLE)
           ) * CAST(intents AS DOUBLE)
-        ) / (
-          (
-            CAST(intents AS DOUBLE) - 1
-          ) * CAST(intents AS DOUBLE) * CAST(intents AS DOUBLE)
-        ) > 0
+        ) > 1e-12 * CAST(total_cost_squared AS DOUBLE)
         THEN CAST(intents AS DOUBLE) * (
           CAST(total_cost_squared AS DOUBLE) - 2 * (
             CAST(total_cost AS DOUBLE) / CAST(intents AS DOUBLE)
@@ -77,7 +73,7 @@ SELECT
       CAST(total_cost AS DOUBLE) / CAST(intents AS DOUBLE)
     ) + 1.9599639845400536 * SQRT(
       CASE
-        WHEN CAST(intents AS DOUBLE) * (
+        WHEN (
           CAST(total_cost_squared AS DOUBLE) - 2 * (
             CAST(total_cost AS DOUBLE) / CAST(intents AS DOUBLE)
           ) * CAST(total_cost AS DOUBLE) + (
@@ -85,11 +81,7 @@ SELECT
           ) * (
             CAST(total_cost AS DOUBLE) / CAST(intents AS DOUBLE)
           ) * CAST(intents AS DOUBLE)
-        ) / (
-          (
-            CAST(intents AS DOUBLE) - 1
-          ) * CAST(intents AS DOUBLE) * CAST(intents AS DOUBLE)
-        ) > 0
+        ) > 1e-12 * CAST(total_cost_squared AS DOUBLE)
         THEN CAST(intents AS DOUBLE) * (
           CAST(total_cost_squared AS DOUBLE) - 2 * (
             CAST(total_cost AS DOUBLE) / CAST(intents AS DOUBLE)

@@ -19,7 +19,7 @@ from sqlglot import exp
 from . import catalogue
 from .catalogue import DeltaInterval, Grain, Metric, WilsonInterval
 from .errors import UserError
-from .stats import DEFAULT_CONFIDENCE_LEVEL, normal_quantile
+from .stats import DEFAULT_CONFIDENCE_LEVEL, ZERO_RESIDUAL, normal_quantile
 
 CANONICAL_DIALECT = "postgres"
 DIALECTS: tuple[str, ...] = (
@@ -116,7 +116,8 @@ def delta_sql(interval: DeltaInterval, z: float, side: str) -> str:
         f"{as_double(n)} * ({residual}) / (({as_double(n)} - 1) * {as_double(x)} * {as_double(x)})"
     )
     sign = "-" if side == "low" else "+"
-    clamped = f"case when {variance} > 0 then {variance} else 0.0 end"  # rounding can give -1e-20
+    threshold = f"{_literal(ZERO_RESIDUAL)} * {as_double(y2)}"  # rounding, not spread
+    clamped = f"case when ({residual}) > {threshold} then {variance} else 0.0 end"
     bound = f"{ratio} {sign} {_literal(z)} * sqrt({clamped})"
     return f"case when {n} >= 2 and {x} <> 0 then {bound} end"
 

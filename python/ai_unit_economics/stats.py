@@ -30,6 +30,11 @@ class Interval(NamedTuple):
 NO_INTERVAL = Interval(None, None)
 
 
+# A delta-method residual at most this share of Σy² is rounding of the double sums (whose
+# order differs between engines), not spread; the SQL twins use the same threshold.
+ZERO_RESIDUAL = 1e-12
+
+
 def normal_quantile(level: float = DEFAULT_CONFIDENCE_LEVEL) -> float:
     """z such that a standard normal lies within ±z with probability `level` (0.95 → 1.96)."""
     if not 0 < level < 1:
@@ -67,8 +72,9 @@ def ratio_variance(
         return None
     ratio = float(sum_y) / float(sum_x)
     residual = float(sum_y2) - 2 * ratio * float(sum_xy) + ratio * ratio * float(sum_x2)
-    variance = float(n) * residual / ((float(n) - 1) * float(sum_x) * float(sum_x))
-    return max(variance, 0.0)  # rounding can leave -1e-20 when every unit has the same ratio
+    if residual <= ZERO_RESIDUAL * float(sum_y2):
+        return 0.0  # rounding of the sums, not spread: every unit has the same ratio
+    return float(n) * residual / ((float(n) - 1) * float(sum_x) * float(sum_x))
 
 
 def ratio_interval(
