@@ -1,0 +1,61 @@
+{#- The otel_traces span layout (var aiue_spans_layout includes 'otel_traces'): the
+    OpenTelemetry Collector's ClickHouse table, a copy of it in your warehouse, or OTLP JSON
+    files that `aiue run` flattened into its shape. Span fields come from its columns;
+    everything else from the SpanAttributes map (and ResourceAttributes, for application
+    attributes) through the aliases seed, read by the engine's map macro. Text here;
+    stg_aiue__otel_spans parses it. -#}
+-- depends_on: {{ ref('stg_aiue__seed_attribute_aliases') }}
+{% if not ai_unit_economics.is_layout_enabled('otel_traces') %}
+
+{{ ai_unit_economics.empty_layout_select('otel_traces') }}
+
+{%- else %}
+{%- set source_relation = source('aiue', 'otel_traces') -%}
+{%- set columns = ai_unit_economics.source_columns_by_name(source_relation) -%}
+{%- set aliases = ai_unit_economics.attribute_aliases() -%}
+{%- set span_attributes = columns.get('spanattributes', ('cast(null as ' ~ dbt.type_string() ~ ')', '')) -%}
+{%- set resource_attributes = columns.get('resourceattributes', ('cast(null as ' ~ dbt.type_string() ~ ')', '')) -%}
+{%- set lookup = {'kind': 'maps', 'span': span_attributes, 'resource': resource_attributes} -%}
+{#- Span fields the table has as columns; the rest come from the attributes. -#}
+{%- set from_columns = {
+    'trace_id': 'lower(' ~ ai_unit_economics.source_text(columns, ['traceid']) ~ ')',
+    'span_id': 'lower(' ~ ai_unit_economics.source_text(columns, ['spanid']) ~ ')',
+    'parent_span_id': 'lower(' ~ ai_unit_economics.source_text(columns, ['parentspanid']) ~ ')',
+    'span_name': ai_unit_economics.source_text(columns, ['spanname']),
+    'start_time': ai_unit_economics.source_text(columns, ['timestamp']),
+    'end_time': 'cast(null as ' ~ dbt.type_string() ~ ')',
+    'status_code': ai_unit_economics.source_text(columns, ['statuscode']),
+} -%}
+
+with source as (
+
+    select * from {{ source_relation }}
+
+),
+
+mapped as (
+
+    select
+        {% for column in ai_unit_economics.span_contract_columns() -%}
+        {%- if column in from_columns -%}
+        {{ from_columns[column] }} as raw_{{ column }},
+        {%- elif column == 'service_name' -%}
+        coalesce(
+            {{ ai_unit_economics.source_text(columns, ['servicename']) }},
+            {{ ai_unit_economics.aliased_value(aliases.get(column, []), lookup) }}
+        ) as raw_{{ column }},
+        {%- else -%}
+        {{ ai_unit_economics.aliased_value(aliases.get(column, []), lookup) }} as raw_{{ column }},
+        {%- endif %}
+        {% endfor -%}
+        {{ ai_unit_economics.source_text(columns, ['duration']) }} as raw_duration_nanos,
+        'otel_traces' as source_layout,
+        {{ ai_unit_economics.source_text(columns, ['_aiue_source_file']) }} as source_file,
+        {{ ai_unit_economics.integer_column_or_null('_aiue_source_row', columns) }} as source_row_number
+    from source
+
+)
+
+select * from mapped
+
+{%- endif %}
