@@ -296,18 +296,60 @@
   {{ exceptions.raise_compiler_error("alias_lookup: unknown source kind " ~ source['kind']) }}
 {%- endmacro %}
 
+{#- The SQL of one alias group: its key looked up in `source`, read inside by its
+    json_path, cleaned; none when the source cannot have the key. -#}
+{% macro alias_group_value(group, source) -%}
+  {%- set value = ai_unit_economics.alias_lookup(source, group['key'], group['app']) -%}
+  {%- if not value -%}
+    {{ return(none) }}
+  {%- endif -%}
+  {%- if group['json_path'] -%}
+    {%- set value = ai_unit_economics.json_path_text(value, group['json_path'].split('.')) -%}
+  {%- endif -%}
+  {{ return(ai_unit_economics.clean_text(value)) }}
+{%- endmacro %}
+
+{#- For map and JSON sources: every alias value the contract columns need, once, as
+    columns attribute_1, attribute_2, ... (so each map lookup is computed once, and Spark's
+    code generation stays small). Returns {'select': [sql], 'names': {group id: column}}. -#}
+{% macro alias_attribute_columns(aliases, contract_columns, source) -%}
+  {%- set selects = [] -%}
+  {%- set names = {} -%}
+  {%- set by_sql = {} -%}
+  {%- for column in contract_columns -%}
+    {%- for group in aliases.get(column, []) -%}
+      {%- set value = ai_unit_economics.alias_group_value(group, source) -%}
+      {%- if value -%}
+        {%- if value not in by_sql -%}
+          {%- set name = 'attribute_' ~ (by_sql | length + 1) -%}
+          {%- do by_sql.update({value: name}) -%}
+          {%- do selects.append(value ~ ' as ' ~ name) -%}
+        {%- endif -%}
+        {%- do names.update({ai_unit_economics.alias_group_id(group): by_sql[value]}) -%}
+      {%- endif -%}
+    {%- endfor -%}
+  {%- endfor -%}
+  {{ return({'select': selects, 'names': names}) }}
+{%- endmacro %}
+
+{% macro alias_group_id(group) -%}
+  {{ return(group['key'] ~ '|' ~ (group['json_path'] or '') ~ '|' ~ group['app']) }}
+{%- endmacro %}
+
 {#- A contract column from its alias groups: the first alias that has a value, in priority
     order; a json_path reads inside the value; when_value rows translate values (a value
-    no row names passes through only when the key also has a row without when_value). -#}
-{% macro aliased_value(groups, source) -%}
+    no row names passes through only when the key also has a row without when_value).
+    With `names` (from alias_attribute_columns), each alias is a column already computed;
+    without, it is looked up in `source` inline (flat tables: a plain column). -#}
+{% macro aliased_value(groups, source, names=none) -%}
   {%- set parts = [] -%}
   {%- for group in groups -%}
-    {%- set value = ai_unit_economics.alias_lookup(source, group['key'], group['app']) -%}
+    {%- if names is not none -%}
+      {%- set value = names.get(ai_unit_economics.alias_group_id(group)) -%}
+    {%- else -%}
+      {%- set value = ai_unit_economics.alias_group_value(group, source) -%}
+    {%- endif -%}
     {%- if value -%}
-      {%- if group['json_path'] -%}
-        {%- set value = ai_unit_economics.json_path_text(value, group['json_path'].split('.')) -%}
-      {%- endif -%}
-      {%- set value = ai_unit_economics.clean_text(value) -%}
       {%- if group['values'] -%}
         {%- set translated -%}
           case lower({{ value }})

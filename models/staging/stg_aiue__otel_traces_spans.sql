@@ -25,7 +25,13 @@
     'start_time': ai_unit_economics.source_text(columns, ['timestamp']),
     'end_time': 'cast(null as ' ~ dbt.type_string() ~ ')',
     'status_code': ai_unit_economics.source_text(columns, ['statuscode']),
+    'service_name': ai_unit_economics.source_text(columns, ['servicename']),
 } -%}
+{%- set from_attributes = [] -%}
+{%- for column in ai_unit_economics.span_contract_columns() if column not in from_columns or column == 'service_name' -%}
+  {%- do from_attributes.append(column) -%}
+{%- endfor -%}
+{%- set attributes = ai_unit_economics.alias_attribute_columns(aliases, from_attributes, lookup) -%}
 
 with source as (
 
@@ -33,26 +39,42 @@ with source as (
 
 ),
 
+attributes as (
+
+    select
+        {% for column, sql in from_columns.items() -%}
+        {{ sql }} as column_{{ column }},
+        {% endfor -%}
+        {% for sql in attributes['select'] -%}
+        {{ sql }},
+        {% endfor -%}
+        {{ ai_unit_economics.source_text(columns, ['duration']) }} as duration,
+        {{ ai_unit_economics.source_text(columns, ['_aiue_source_file']) }} as source_file,
+        {{ ai_unit_economics.integer_column_or_null('_aiue_source_row', columns) }} as source_row_number
+    from source
+
+),
+
 mapped as (
 
     select
         {% for column in ai_unit_economics.span_contract_columns() -%}
-        {%- if column in from_columns -%}
-        {{ from_columns[column] }} as raw_{{ column }},
-        {%- elif column == 'service_name' -%}
+        {%- if column == 'service_name' -%}
         coalesce(
-            {{ ai_unit_economics.source_text(columns, ['servicename']) }},
-            {{ ai_unit_economics.aliased_value(aliases.get(column, []), lookup) }}
+            column_service_name,
+            {{ ai_unit_economics.aliased_value(aliases.get(column, []), lookup, attributes['names']) }}
         ) as raw_{{ column }},
+        {%- elif column in from_columns -%}
+        column_{{ column }} as raw_{{ column }},
         {%- else -%}
-        {{ ai_unit_economics.aliased_value(aliases.get(column, []), lookup) }} as raw_{{ column }},
+        {{ ai_unit_economics.aliased_value(aliases.get(column, []), lookup, attributes['names']) }} as raw_{{ column }},
         {%- endif %}
         {% endfor -%}
-        {{ ai_unit_economics.source_text(columns, ['duration']) }} as raw_duration_nanos,
+        duration as raw_duration_nanos,
         'otel_traces' as source_layout,
-        {{ ai_unit_economics.source_text(columns, ['_aiue_source_file']) }} as source_file,
-        {{ ai_unit_economics.integer_column_or_null('_aiue_source_row', columns) }} as source_row_number
-    from source
+        source_file,
+        source_row_number
+    from attributes
 
 )
 

@@ -70,7 +70,7 @@ create or replace temp macro aiue_ch_map_array(text) as
             then cast(json(text) as map(varchar, varchar)[])
         else list_transform(
             regexp_extract_all(text, '\{((?:[^{}'']|''(?:[^''\\]|\\.)*'')*)\}', 1),
-            lambda inner: aiue_ch_map('{' || inner || '}'))
+            lambda body: aiue_ch_map('{' || body || '}'))
     end;
 """
 

@@ -13,9 +13,15 @@ from .runner import run_dbt
 from .warehouse import mart_schema, query
 
 
-def run_pipeline(input_dir: Path, db_path: Path, target: str = "duckdb") -> dict[str, int]:
-    """Load the input folder, apply seed overrides, and `dbt build`. Returns the row count
-    of each raw table. Raises UnusableInputError when the spans gave nothing to cost."""
+def run_pipeline(
+    input_dir: Path,
+    db_path: Path,
+    target: str = "duckdb",
+    variables: dict[str, object] | None = None,
+) -> dict[str, int]:
+    """Load the input folder, apply seed overrides, and `dbt build` (with package `variables`
+    on top of what the folder implies). Returns the row count of each raw table. Raises
+    UnusableInputError when the spans gave nothing to cost."""
     inputs = find_inputs(input_dir)
     overrides = seed_overrides(input_dir)
     counts, where = _load(target, db_path, inputs)
@@ -25,7 +31,11 @@ def run_pipeline(input_dir: Path, db_path: Path, target: str = "duckdb") -> dict
         print(f"Using your seed {path}")
     try:
         run_dbt(
-            "build", target=target, db_path=db_path, seed_dir=seed_dir, variables=input_vars(inputs)
+            "build",
+            target=target,
+            db_path=db_path,
+            seed_dir=seed_dir,
+            variables={**input_vars(inputs), **(variables or {})},
         )
     except BuildError as error:
         check_usable(target, db_path, error)
