@@ -116,16 +116,27 @@ def call_of(attributes: dict) -> Call | None:
         provider=first(attributes, "gen_ai.provider.name", "gen_ai.system", "llm.provider"),
         model=model.lower() if model else None,
         input_tokens=number(
-            first(attributes, "gen_ai.usage.input_tokens", "gen_ai.usage.prompt_tokens",
-                  "llm.token_count.prompt")  # fmt: skip
+            first(
+                attributes,
+                "gen_ai.usage.input_tokens",
+                "gen_ai.usage.prompt_tokens",
+                "llm.token_count.prompt",
+            )  # fmt: skip
         ),
         output_tokens=number(
-            first(attributes, "gen_ai.usage.output_tokens", "gen_ai.usage.completion_tokens",
-                  "llm.token_count.completion")  # fmt: skip
+            first(
+                attributes,
+                "gen_ai.usage.output_tokens",
+                "gen_ai.usage.completion_tokens",
+                "llm.token_count.completion",
+            )  # fmt: skip
         ),
         cache_read=number(
-            first(attributes, "gen_ai.usage.cache_read.input_tokens",
-                  "llm.token_count.prompt_details.cache_read")  # fmt: skip
+            first(
+                attributes,
+                "gen_ai.usage.cache_read.input_tokens",
+                "llm.token_count.prompt_details.cache_read",
+            )  # fmt: skip
         ),
         cache_write=number(first(attributes, "llm.token_count.prompt_details.cache_write")),
     )
@@ -151,9 +162,7 @@ def otlp_spans(folder: Path) -> list[dict]:
             for resource_spans in document["resourceSpans"]:
                 for scope_spans in resource_spans["scopeSpans"]:
                     for span in scope_spans["spans"]:
-                        spans.append(
-                            {a["key"]: otlp_value(a["value"]) for a in span["attributes"]}
-                        )
+                        spans.append({a["key"]: otlp_value(a["value"]) for a in span["attributes"]})
     return spans
 
 
