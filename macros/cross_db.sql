@@ -83,58 +83,6 @@
 {%- endmacro %}
 
 
-{#- Parse an ISO-8601 / 'YYYY-MM-DD HH:MM:SS' string to a UTC timestamp without zone.
-    Strings with an offset (Z, +02:00) are converted to UTC; strings without one are
-    taken as UTC. Anything else gives null (the caller turns that into a rejection). -#}
-{% macro parse_timestamp_utc(expression) -%}
-  {{ return(adapter.dispatch('parse_timestamp_utc', 'ai_unit_economics')(expression)) }}
-{%- endmacro %}
-
-{% macro default__parse_timestamp_utc(expression) -%}
-  case
-    when {{ ai_unit_economics.regex_matches(expression, ai_unit_economics.timestamp_with_offset_pattern()) }}
-      then cast(cast({{ expression }} as timestamp with time zone) as timestamp)
-    when {{ ai_unit_economics.regex_matches(expression, ai_unit_economics.timestamp_pattern()) }}
-      then cast({{ expression }} as timestamp)
-  end
-{%- endmacro %}
-
-{% macro duckdb__parse_timestamp_utc(expression) -%}
-  case
-    when {{ ai_unit_economics.regex_matches(expression, ai_unit_economics.timestamp_with_offset_pattern()) }}
-      then timezone('UTC', cast({{ expression }} as timestamptz))
-    when {{ ai_unit_economics.regex_matches(expression, ai_unit_economics.timestamp_pattern()) }}
-      then cast({{ expression }} as timestamp)
-  end
-{%- endmacro %}
-
-{% macro postgres__parse_timestamp_utc(expression) -%}
-  case
-    when {{ ai_unit_economics.regex_matches(expression, ai_unit_economics.timestamp_with_offset_pattern()) }}
-      then cast({{ expression }} as timestamptz) at time zone 'UTC'
-    when {{ ai_unit_economics.regex_matches(expression, ai_unit_economics.timestamp_pattern()) }}
-      then cast({{ expression }} as timestamp)
-  end
-{%- endmacro %}
-
-{#- Spark converts offsets to the session time zone, which the profile pins to UTC. -#}
-{% macro spark__parse_timestamp_utc(expression) -%}
-  case
-    when {{ ai_unit_economics.regex_matches(expression, ai_unit_economics.timestamp_with_offset_pattern()) }}
-      or {{ ai_unit_economics.regex_matches(expression, ai_unit_economics.timestamp_pattern()) }}
-      then cast({{ expression }} as timestamp)
-  end
-{%- endmacro %}
-
-{% macro timestamp_pattern() -%}
-^[0-9]{4}-[0-9]{2}-[0-9]{2}([T ][0-9]{2}:[0-9]{2}(:[0-9]{2}([.][0-9]{1,6})?)?)?$
-{%- endmacro %}
-
-{% macro timestamp_with_offset_pattern() -%}
-^[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9]{2}:[0-9]{2}(:[0-9]{2}([.][0-9]{1,6})?)?(Z|[+-][0-9]{2}(:?[0-9]{2})?)$
-{%- endmacro %}
-
-
 {% macro type_double() -%}
   {{ return(adapter.dispatch('type_double', 'ai_unit_economics')()) }}
 {%- endmacro %}

@@ -28,12 +28,12 @@ def test_bad_spans_are_rejected_with_a_reason_naming_the_column_and_value(bad: B
         2: "span_id is missing",
         3: "input_tokens is not a non-negative whole number: abc",
         4: "duplicate span: this trace_id and span_id appeared earlier in the input",
-        5: "start_time is not an ISO-8601 UTC timestamp: yesterday",
+        5: "start_time is not an ISO-8601 timestamp or epoch number: yesterday",
         6: "status_code is not OK, ERROR, UNSET or 0/1/2: MAYBE",
         7: "output_tokens is not a non-negative whole number: -5",
     }
     kept = bad.query("select source_row_number from main_aiue.aiue__llm_calls order by 1")
-    assert kept == [(1,), (8,)]
+    assert kept == [(1,), (8,), (9,), (10,), (11,), (12,)]
 
 
 def test_bad_outcomes_are_rejected_with_a_reason(bad: Build) -> None:
@@ -60,7 +60,7 @@ def test_rows_are_conserved(bad: Build) -> None:
           (select count(*) from main_aiue.aiue__intents where is_labeled)
             + (select count(*) from main_aiue.aiue__rejected_outcomes)
     """)
-    assert counts == [(8, 8, 4, 4)]
+    assert counts == [(12, 12, 4, 4)]
 
 
 def test_missing_required_column_is_a_clear_error(

@@ -1,9 +1,43 @@
-{#- Every staged span with the first reason it cannot be a call (null when it can).
-    'invalid' rows are bad input; 'not_a_call' rows (agent, workflow spans) are valid
-    but repeat their children's tokens, so counting them would double count. -#}
+{#- Every staged span, of whatever layout, with the first reason it cannot be a call (null
+    when it can): rejection_rule names the check, rejection_reason says it with the value.
+    'invalid' rows are bad input; 'not_a_call' rows (agent, workflow, HTTP spans) are valid
+    but not model or tool calls (agent spans repeat their children's tokens, so counting them
+    would double count). A span with no operation name but a model and token counts, and no
+    child span with token counts, is taken as a chat call (is_operation_inferred; var
+    aiue_infer_call_operation). -#}
 {%- set counts = ['input_tokens', 'output_tokens', 'cache_read_input_tokens',
     'cache_creation_input_tokens', 'reasoning_output_tokens', 'attempt', 'turn_index'] -%}
 {%- set call_operations = var('aiue_inference_operations') + var('aiue_tool_operations') -%}
+{#- The checks, in order: the first that holds rejects the span. -#}
+{%- set checks = [
+    ('span_id_missing', 'span_id is null', "'span_id is missing'"),
+    ('trace_id_missing', 'trace_id is null', "'trace_id is missing'"),
+    ('start_time_missing', 'raw_start_time is null', "'start_time is missing'"),
+    ('start_time_unreadable', 'started_at is null',
+        dbt.concat(["'start_time is not an ISO-8601 timestamp or epoch number: '", 'raw_start_time'])),
+    ('end_time_unreadable', 'raw_end_time is not null and ended_at is null',
+        dbt.concat(["'end_time is not an ISO-8601 timestamp or epoch number: '", 'raw_end_time'])),
+    ('status_code_unreadable', 'status_code is null',
+        dbt.concat(["'status_code is not OK, ERROR, UNSET or 0/1/2: '", 'raw_status_code'])),
+] -%}
+{%- for column in counts -%}
+  {%- do checks.append((column ~ '_not_a_count', 'raw_' ~ column ~ ' is not null and ' ~ column ~ ' is null',
+      dbt.concat(["'" ~ column ~ " is not a non-negative whole number: '", 'raw_' ~ column]))) -%}
+{%- endfor -%}
+{%- do checks.extend([
+    ('reported_cost_unreadable', 'raw_reported_cost is not null and reported_cost is null',
+        dbt.concat(["'reported_cost is not a number: '", 'raw_reported_cost'])),
+    ('cached_exceeds_input',
+        'coalesce(cache_read_input_tokens, 0) + coalesce(cache_creation_input_tokens, 0) > coalesce(input_tokens, 0)',
+        "'cache_read_input_tokens + cache_creation_input_tokens exceed input_tokens (input_tokens must include cached input, as OTel defines it)'"),
+    ('reasoning_exceeds_output', 'coalesce(reasoning_output_tokens, 0) > coalesce(output_tokens, 0)',
+        "'reasoning_output_tokens exceed output_tokens (output_tokens must include reasoning)'"),
+    ('duplicate_span', 'occurrence > 1',
+        "'duplicate span: this trace_id and span_id appeared earlier in the input'"),
+    ('not_a_call',
+        'operation_name is null or operation_name not in ' ~ ai_unit_economics.sql_string_list(call_operations),
+        dbt.concat(["'not a call span (operation '", "coalesce(operation_name, 'unknown')", "'): agent, workflow and other spans are not model or tool calls'"])),
+]) -%}
 
 with spans as (
 
@@ -11,16 +45,96 @@ with spans as (
 
 ),
 
+{#- Spans that could be a call by their content but name no operation. -#}
+operation_candidates as (
+
+    select trace_id, span_id
+    from spans
+    where {{ 'true' if var('aiue_infer_call_operation', true) else 'false' }}
+        and operation_name is null
+        and coalesce(response_model, request_model) is not null
+        and coalesce(input_tokens, output_tokens) is not null
+
+),
+
+candidates_with_token_children as (
+
+    select distinct operation_candidates.trace_id, operation_candidates.span_id
+    from operation_candidates
+    inner join spans as children
+        on children.trace_id = operation_candidates.trace_id
+        and children.parent_span_id = operation_candidates.span_id
+    where coalesce(children.input_tokens, children.output_tokens) is not null
+
+),
+
+inferred_calls as (
+
+    select operation_candidates.trace_id, operation_candidates.span_id
+    from operation_candidates
+    left join candidates_with_token_children
+        on operation_candidates.trace_id = candidates_with_token_children.trace_id
+        and operation_candidates.span_id = candidates_with_token_children.span_id
+    where candidates_with_token_children.span_id is null
+
+),
+
+operations as (
+
+    select
+        spans.*,
+        inferred_calls.span_id is not null as is_operation_inferred
+    from spans
+    left join inferred_calls
+        on spans.trace_id = inferred_calls.trace_id
+        and spans.span_id = inferred_calls.span_id
+        and spans.operation_name is null
+
+),
+
 numbered as (
 
     select
-        *,
+        trace_id,
+        span_id,
+        parent_span_id,
+        intent_id,
+        conversation_id,
+        response_id,
+        user_id,
+        span_name,
+        service_name,
+        provider_name,
+        request_model,
+        response_model,
+        case when is_operation_inferred then 'chat' else operation_name end as operation_name,
+        status_code,
+        error_type,
+        tool_name,
+        feature_tag,
+        prompt_version,
+        reported_cost_currency,
+        {% for column in counts -%}
+        {{ column }},
+        {% endfor -%}
+        reported_cost,
+        started_at,
+        ended_at,
+        is_intent_id_inferred,
+        is_operation_inferred,
+        source_layout,
+        source_row_number,
+        source_file,
+        {% for column in ['status_code', 'start_time', 'end_time', 'reported_cost'] + counts -%}
+        raw_{{ column }},
+        {% endfor -%}
         row_number() over (
             partition by trace_id, span_id
-            order by source_row_number nulls last, started_at, ended_at nulls last, response_id nulls last
+            order by source_file nulls last, source_row_number nulls last, started_at,
+                ended_at nulls last, response_id nulls last
         ) as occurrence,
         min(source_row_number) over (partition by trace_id, span_id) as first_source_row_number
-    from spans
+    from operations
 
 ),
 
@@ -29,30 +143,14 @@ checked as (
     select
         *,
         case
-            when span_id is null then 'span_id is missing'
-            when trace_id is null then 'trace_id is missing'
-            when raw_start_time is null then 'start_time is missing'
-            when started_at is null
-                then {{ dbt.concat(["'start_time is not an ISO-8601 UTC timestamp: '", 'raw_start_time']) }}
-            when raw_end_time is not null and ended_at is null
-                then {{ dbt.concat(["'end_time is not an ISO-8601 UTC timestamp: '", 'raw_end_time']) }}
-            when status_code is null
-                then {{ dbt.concat(["'status_code is not OK, ERROR, UNSET or 0/1/2: '", 'raw_status_code']) }}
-            {%- for column in counts %}
-            when raw_{{ column }} is not null and {{ column }} is null
-                then {{ dbt.concat(["'" ~ column ~ " is not a non-negative whole number: '", 'raw_' ~ column]) }}
+            {%- for rule, condition, message in checks %}
+            when {{ condition }} then '{{ rule }}'
             {%- endfor %}
-            when raw_reported_cost is not null and reported_cost is null
-                then {{ dbt.concat(["'reported_cost is not a number: '", 'raw_reported_cost']) }}
-            when coalesce(cache_read_input_tokens, 0) + coalesce(cache_creation_input_tokens, 0)
-                > coalesce(input_tokens, 0)
-                then 'cache_read_input_tokens + cache_creation_input_tokens exceed input_tokens (input_tokens must include cached input, as OTel defines it)'
-            when coalesce(reasoning_output_tokens, 0) > coalesce(output_tokens, 0)
-                then 'reasoning_output_tokens exceed output_tokens (output_tokens must include reasoning)'
-            when occurrence > 1
-                then 'duplicate span: this trace_id and span_id appeared earlier in the input'
-            when operation_name is null or operation_name not in {{ ai_unit_economics.sql_string_list(call_operations) }}
-                then {{ dbt.concat(["'not a call span (operation '", "coalesce(operation_name, 'unknown')", "'): agent and workflow spans repeat the tokens of their children'"]) }}
+        end as rejection_rule,
+        case
+            {%- for rule, condition, message in checks %}
+            when {{ condition }} then {{ message }}
+            {%- endfor %}
         end as rejection_reason
     from numbered
 
@@ -63,8 +161,8 @@ final as (
     select
         *,
         case
-            when rejection_reason is null then null
-            when rejection_reason like 'not a call span%' then 'not_a_call'
+            when rejection_rule is null then null
+            when rejection_rule = 'not_a_call' then 'not_a_call'
             else 'invalid'
         end as rejection_kind,
         operation_name in {{ ai_unit_economics.sql_string_list(var('aiue_inference_operations')) }} as is_inference,

@@ -14,6 +14,7 @@ final as (
         operation_name,
         span_name,
         rejection_kind,
+        rejection_rule,
         rejection_reason,
         raw_start_time,
         raw_end_time,
@@ -26,6 +27,7 @@ final as (
         raw_attempt,
         raw_turn_index,
         raw_reported_cost,
+        source_layout,
         source_file,
         source_row_number
     from spans

@@ -1,31 +1,21 @@
-{%- set source_relation = source('aiue', 'genai_spans') -%}
-{%- set available = ai_unit_economics.source_column_names(source_relation) -%}
-{%- set text_columns = [
-    'trace_id', 'span_id', 'parent_span_id', 'span_name', 'start_time', 'end_time',
-    'status_code', 'service_name', 'operation_name', 'provider_name', 'request_model',
-    'response_model', 'response_id', 'conversation_id', 'input_tokens', 'output_tokens',
-    'cache_read_input_tokens', 'cache_creation_input_tokens', 'reasoning_output_tokens',
-    'error_type', 'tool_name', 'feature_tag', 'intent_id', 'attempt', 'turn_index',
-    'prompt_version', 'user_id', 'reported_cost', 'reported_cost_currency',
-    '_aiue_source_file'] -%}
+{#- Every span of every layout var aiue_spans_layout reads, on the genai_spans contract:
+    the layout models map names (text), this model parses values with the same rules on
+    every engine (macros/parsing.sql). raw_* columns keep what was given so a rejection can
+    name the bad value; source_layout, source_file and source_row_number say where it was. -#}
+{%- set layouts = ['stg_aiue__otel_flat_spans', 'stg_aiue__otel_traces_spans',
+    'stg_aiue__litellm_spend_logs', 'stg_aiue__langfuse_observations'] -%}
 {%- set lowercased = ['provider_name', 'request_model', 'response_model', 'operation_name'] -%}
 {%- set counts = ['input_tokens', 'output_tokens', 'cache_read_input_tokens',
     'cache_creation_input_tokens', 'reasoning_output_tokens', 'attempt', 'turn_index'] -%}
 
-with source as (
+with unioned as (
 
-    select * from {{ source_relation }}
-
-),
-
-cleaned as (
-
+    {% for model in layouts -%}
     select
-        {% for column in text_columns -%}
-        {{ ai_unit_economics.text_column_or_null(column, available) }} as raw_{{ column }},
-        {% endfor -%}
-        {{ ai_unit_economics.integer_column_or_null('_aiue_source_row', available) }} as source_row_number
-    from source
+        {{ ai_unit_economics.layout_output_columns() | join(',\n        ') }}
+    from {{ ref(model) }}
+    {{ 'union all' if not loop.last }}
+    {% endfor %}
 
 ),
 
@@ -55,15 +45,58 @@ parsed as (
         {% endfor -%}
         {{ ai_unit_economics.parse_decimal('raw_reported_cost') }} as reported_cost,
         {{ ai_unit_economics.parse_timestamp_utc('raw_start_time') }} as started_at,
-        {{ ai_unit_economics.parse_timestamp_utc('raw_end_time') }} as ended_at,
+        {{ ai_unit_economics.parse_timestamp_utc('raw_end_time') }} as parsed_end_time,
+        {{ ai_unit_economics.parse_integer(ai_unit_economics.nanos_as_micros_text('raw_duration_nanos')) }} as duration_micros,
         raw_intent_id is null as is_intent_id_inferred,
+        source_layout,
         source_row_number,
-        raw__aiue_source_file as source_file,
+        source_file,
         {% for column in ['status_code', 'start_time', 'end_time', 'reported_cost'] + counts -%}
         raw_{{ column }}{{ "," if not loop.last }}
         {% endfor %}
-    from cleaned
+    from unioned
+
+),
+
+final as (
+
+    select
+        trace_id,
+        span_id,
+        parent_span_id,
+        intent_id,
+        conversation_id,
+        response_id,
+        user_id,
+        span_name,
+        service_name,
+        {% for column in lowercased -%}
+        {{ column }},
+        {% endfor -%}
+        status_code,
+        error_type,
+        tool_name,
+        feature_tag,
+        prompt_version,
+        reported_cost_currency,
+        {% for column in counts -%}
+        {{ column }},
+        {% endfor -%}
+        reported_cost,
+        started_at,
+        coalesce(
+            parsed_end_time,
+            {{ ai_unit_economics.add_microseconds('started_at', 'duration_micros') }}
+        ) as ended_at,
+        is_intent_id_inferred,
+        source_layout,
+        source_row_number,
+        source_file,
+        {% for column in ['status_code', 'start_time', 'end_time', 'reported_cost'] + counts -%}
+        raw_{{ column }}{{ "," if not loop.last }}
+        {% endfor %}
+    from parsed
 
 )
 
-select * from parsed
+select * from final

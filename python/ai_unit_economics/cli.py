@@ -9,7 +9,7 @@ from datetime import date
 from pathlib import Path
 
 from . import catalogue
-from .errors import BuildError, UserError
+from .errors import BuildError, UnusableInputError, UserError
 from .warehouse import TARGETS
 
 
@@ -36,8 +36,11 @@ def build_parser() -> argparse.ArgumentParser:
         "--input",
         type=Path,
         required=True,
-        help="folder with genai_spans.{csv,parquet}, outcomes.{csv,parquet}, "
-        "focus_costs.{csv,parquet} (FOCUS 1.0-1.3 billing, optional), seeds/",
+        help="folder with spans (genai_spans.{csv,parquet}, otlp/*.json[l][.gz], "
+        "otel_traces.{parquet,csv}, litellm_spend_logs.{csv,parquet} or "
+        "langfuse_observations.{jsonl,csv}), optional outcomes.{csv,parquet}, "
+        "langfuse_scores.{jsonl,csv}, focus_costs.{csv,parquet} (FOCUS 1.0-1.3 billing), "
+        "seeds/ (see docs/telemetry.md)",
     )
     run.add_argument("--db", type=Path, default=Path("aiue.duckdb"), help="DuckDB file to build")
     run.add_argument("--target", choices=TARGETS, default="duckdb")
@@ -230,6 +233,9 @@ def main(argv: list[str] | None = None) -> int:
     except BuildError as error:
         print(f"aiue: {error}", file=sys.stderr)
         return 1
+    except UnusableInputError as error:
+        print(f"aiue: unusable input: {error}", file=sys.stderr)
+        return 3
     except BrokenPipeError:
         # Output piped into `head` and the like: stop quietly, as other command-line tools do.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())

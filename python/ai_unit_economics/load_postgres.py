@@ -16,11 +16,16 @@ from typing import Any
 from .errors import UserError
 from .inputs import InputFile
 from .project import RAW_SCHEMA
-from .raw_export import export_raw_tables
+from .raw_export import export_raw_tables, is_nested
 from .runner import profile_output
 
-# DuckDB column types of the staged raw tables -> Postgres types.
+# DuckDB column types of the staged raw tables -> Postgres types; attribute maps and event
+# lists (the otel_traces table) become jsonb, the form staging reads on Postgres.
 _PG_TYPES = {"VARCHAR": "text", "BIGINT": "bigint", "INTEGER": "integer"}
+
+
+def _pg_type(kind: str) -> str:
+    return "jsonb" if is_nested(kind) else _PG_TYPES.get(kind, "text")
 
 
 def connection_parameters() -> dict[str, Any]:
@@ -70,8 +75,7 @@ def load_postgres(inputs: dict[str, InputFile | None]) -> dict[str, int]:
                 for table in exported:
                     relation = f"{RAW_SCHEMA}.{_quote(table.table)}"
                     columns = ", ".join(
-                        f"{_quote(name)} {_PG_TYPES.get(kind, 'text')}"
-                        for name, kind in table.columns
+                        f"{_quote(name)} {_pg_type(kind)}" for name, kind in table.columns
                     )
                     cursor.execute(f"drop table if exists {relation} cascade")
                     cursor.execute(f"create table {relation} ({columns})")

@@ -1,7 +1,11 @@
 """Load input files into the warehouse with the warehouse's own readers (never row by row).
 
-Every column lands as text, plus _aiue_source_file and _aiue_source_row, so that staging can
-reject a bad value with a reason naming the file, row and column instead of failing the load.
+Every table lands in aiue_raw.<table> with lower-cased column names, plus _aiue_source_file
+and _aiue_source_row, so that staging can reject a bad value with a reason naming the file,
+row and column instead of failing the load. Flat files (CSV, Parquet, JSON lines) land as
+text; nested JSON values as JSON text. The Collector's shapes (OTLP JSON files and the
+otel_traces table) land in the otel_traces table, with MAP attribute columns (otlp.py,
+otel_traces.py).
 """
 
 from __future__ import annotations
@@ -10,69 +14,160 @@ from pathlib import Path
 
 import duckdb
 
+from . import otel_traces, otlp
 from .errors import UserError
 from .inputs import InputFile, check_required_columns
 from .project import EMPTY_INPUT_COLUMNS, RAW_SCHEMA
+
+# Columns staging parses as JSON, per raw table: a cell that is not JSON stops the load with
+# its file, row and column (Postgres would otherwise fail the whole build on it).
+JSON_COLUMNS: dict[str, tuple[str, ...]] = {
+    "litellm_spend_logs": ("metadata",),
+    "langfuse_observations": ("usagedetails", "costdetails", "usage", "metadata"),
+}
 
 
 def _reader(input_file: InputFile) -> str:
     path = str(input_file.path).replace("'", "''")
     if input_file.format == "parquet":
         return f"read_parquet('{path}')"
+    if input_file.format == "jsonl":
+        return f"read_json_objects('{path}', format = 'auto')"
     return f"read_csv('{path}', all_varchar = true, header = true, auto_detect = true)"
 
 
 def load_duckdb(db_path: Path, inputs: dict[str, InputFile | None]) -> dict[str, int]:
-    """Create aiue_raw.<table> for each input; returns the row count of each."""
+    """Create aiue_raw.<table> for each input; returns the row count of each raw table."""
     db_path.parent.mkdir(parents=True, exist_ok=True)
     counts: dict[str, int] = {}
     with duckdb.connect(str(db_path)) as connection:
         connection.execute(f"create schema if not exists {RAW_SCHEMA}")
-        for table, input_file in inputs.items():
+        for name, input_file in inputs.items():
             if input_file is None:
                 columns = ", ".join(
-                    f"cast(null as varchar) as {name}" for name in EMPTY_INPUT_COLUMNS[table]
+                    f"cast(null as varchar) as {column}" for column in EMPTY_INPUT_COLUMNS[name]
                 )
                 connection.execute(
-                    f"create or replace table {RAW_SCHEMA}.{table} as select {columns} limit 0"
+                    f"create or replace table {RAW_SCHEMA}.{name} as select {columns} limit 0"
                 )
-                counts[table] = 0
+                counts[name] = 0
                 continue
-            counts[table] = _load_one(connection, input_file)
+            counts[input_file.table] = _load_one(connection, input_file)
     return counts
 
 
 def _load_one(connection: duckdb.DuckDBPyConnection, input_file: InputFile) -> int:
-    reader = _reader(input_file)
+    relation = f"{RAW_SCHEMA}.{input_file.table}"
+    if input_file.format == "otlp":
+        return otlp.create_raw_table(connection, relation, input_file.path, input_file.files)
+    if input_file.table == "otel_traces":
+        return otel_traces.create_raw_table(connection, relation, input_file)
+    if input_file.format == "jsonl":
+        selected = _json_columns(connection, input_file)
+    else:
+        selected = _table_columns(connection, input_file)
+    source_file = str(input_file.path).replace("'", "''")
     try:
-        described = connection.execute(f"describe select * from {reader}").fetchall()
+        connection.execute(
+            f"""
+            create or replace table {relation} as
+            select
+                {", ".join(selected)},
+                '{source_file}' as _aiue_source_file,
+                row_number() over () as _aiue_source_row
+            from {_reader(input_file)}
+            """
+        )
+    except duckdb.Error as error:
+        raise UserError(f"{input_file.path}: cannot be loaded: {error}") from error
+    _check_json_cells(connection, input_file, relation)
+    return connection.execute(f"select count(*) from {relation}").fetchall()[0][0]
+
+
+def _quoted(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _unique_lower(input_file: InputFile, names: list[str]) -> list[str]:
+    seen: set[str] = set()
+    for column in names:
+        name = column.strip().lower()
+        if name in seen:
+            raise UserError(f"{input_file.path}: column '{name}' appears twice.")
+        seen.add(name)
+    return [column.strip().lower() for column in names]
+
+
+def _table_columns(connection: duckdb.DuckDBPyConnection, input_file: InputFile) -> list[str]:
+    """CSV and Parquet: every column as text; nested Parquet values as JSON text."""
+    try:
+        described = connection.execute(f"describe select * from {_reader(input_file)}").fetchall()
     except duckdb.Error as error:
         raise UserError(
             f"{input_file.path}: cannot be read as {input_file.format}: {error}"
         ) from error
     columns = [row[0] for row in described]
     check_required_columns(input_file, columns)
-    seen: set[str] = set()
+    lowered = _unique_lower(input_file, columns)
     selected = []
-    for column in columns:
-        name = column.strip().lower()
-        if name in seen:
-            raise UserError(f"{input_file.path}: column '{name}' appears twice.")
-        seen.add(name)
-        quoted = column.replace('"', '""')
-        selected.append(f'cast("{quoted}" as varchar) as "{name}"')
-    source_file = str(input_file.path).replace("'", "''")
+    for (column, kind, *_), name in zip(described, lowered, strict=True):
+        nested = str(kind).upper().startswith(("STRUCT", "MAP")) or str(kind).endswith("]")
+        value = f"to_json({_quoted(column)})" if nested else _quoted(column)
+        selected.append(f"cast({value} as varchar) as {_quoted(name)}")
+    return selected
+
+
+def _json_columns(connection: duckdb.DuckDBPyConnection, input_file: InputFile) -> list[str]:
+    """JSON lines: one text column per top-level key of any row (JSON text when nested)."""
+    path = str(input_file.path).replace("'", "''")
     try:
-        connection.execute(
+        keys = connection.execute(
             f"""
-            create or replace table {RAW_SCHEMA}.{input_file.table} as
-            select
-                {", ".join(selected)},
-                '{source_file}' as _aiue_source_file,
-                row_number() over () as _aiue_source_row
-            from {reader}
+            select key
+            from (
+                select unnest(json_keys(json)) as key, row_number() over () as seen
+                from read_json_objects('{path}', format = 'auto')
+            )
+            group by key
+            order by min(seen), key
             """
-        )
+        ).fetchall()
     except duckdb.Error as error:
-        raise UserError(f"{input_file.path}: cannot be loaded: {error}") from error
-    return connection.execute(f"select count(*) from {RAW_SCHEMA}.{input_file.table}").fetchone()[0]
+        raise UserError(f"{input_file.path}: cannot be read as JSON lines: {error}") from error
+    columns = [row[0] for row in keys]
+    check_required_columns(input_file, columns)
+    lowered = _unique_lower(input_file, columns)
+    return [
+        f"json_extract_string(json, {_json_path(column)}) as {_quoted(name)}"
+        for column, name in zip(columns, lowered, strict=True)
+    ]
+
+
+def _json_path(key: str) -> str:
+    escaped = key.replace("\\", "\\\\").replace('"', '\\"').replace("'", "''")
+    return f"'$.\"{escaped}\"'"
+
+
+def _check_json_cells(
+    connection: duckdb.DuckDBPyConnection, input_file: InputFile, relation: str
+) -> None:
+    columns = {row[0] for row in connection.execute(f"describe {relation}").fetchall()}
+    for column in JSON_COLUMNS.get(input_file.table, ()):
+        if column not in columns:
+            continue
+        bad = connection.execute(
+            f"""
+            select _aiue_source_row, {_quoted(column)}
+            from {relation}
+            where nullif(trim({_quoted(column)}), '') is not null
+              and not json_valid({_quoted(column)})
+            order by _aiue_source_row
+            limit 1
+            """
+        ).fetchall()
+        if bad:
+            row, value = bad[0]
+            shown = value if len(value) <= 60 else value[:57] + "..."
+            raise UserError(
+                f"{input_file.path}: row {row}, column '{column}' is not valid JSON: {shown}"
+            )

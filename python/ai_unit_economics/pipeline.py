@@ -5,29 +5,41 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from .errors import UserError
-from .inputs import InputFile, find_inputs, merged_seed_dir, seed_overrides
+from .errors import BuildError, UnusableInputError, UserError
+from .inputs import InputFile, find_inputs, merged_seed_dir, seed_overrides, span_layouts
 from .loaders import load_duckdb
 from .project import project_dir
 from .runner import run_dbt
 from .warehouse import mart_schema, query
 
 
-def run_pipeline(input_dir: Path, db_path: Path, target: str = "duckdb") -> dict[str, int]:
-    """Load the input folder, apply seed overrides, and `dbt build`. Returns input row counts."""
+def run_pipeline(
+    input_dir: Path,
+    db_path: Path,
+    target: str = "duckdb",
+    variables: dict[str, object] | None = None,
+) -> dict[str, int]:
+    """Load the input folder, apply seed overrides, and `dbt build` (with package `variables`
+    on top of what the folder implies). Returns the row count of each raw table. Raises
+    UnusableInputError when the spans gave nothing to cost."""
     inputs = find_inputs(input_dir)
     overrides = seed_overrides(input_dir)
     counts, where = _load(target, db_path, inputs)
-    billing = f" (+ {counts['focus_costs']:,} FOCUS billing rows)" if inputs["focus_costs"] else ""
-    print(
-        f"Loaded {counts['genai_spans']:,} spans and {counts['outcomes']:,} outcome rows{billing} "
-        f"into {where}"
-    )
+    print(f"Loaded {describe_loaded(inputs, counts)} into {where}")
     seed_dir = merged_seed_dir(project_dir() / "seeds", overrides) if overrides else None
     for path in overrides:
         print(f"Using your seed {path}")
     try:
-        run_dbt("build", target=target, db_path=db_path, seed_dir=seed_dir)
+        run_dbt(
+            "build",
+            target=target,
+            db_path=db_path,
+            seed_dir=seed_dir,
+            variables={**input_vars(inputs), **(variables or {})},
+        )
+    except BuildError as error:
+        check_usable(target, db_path, error)
+        raise
     finally:
         if seed_dir is not None:
             shutil.rmtree(seed_dir, ignore_errors=True)
@@ -36,15 +48,119 @@ def run_pipeline(input_dir: Path, db_path: Path, target: str = "duckdb") -> dict
     return counts
 
 
+def input_vars(inputs: dict[str, InputFile | None]) -> dict[str, object]:
+    """The package vars that point the build at what the folder holds."""
+    return {
+        "aiue_spans_layout": span_layouts(inputs),
+        "aiue__using_langfuse_scores": inputs.get("langfuse_scores") is not None,
+    }
+
+
+LOADED_AS = {
+    "genai_spans": "spans",
+    "otlp": "spans from OTLP JSON",
+    "otel_traces": "spans from otel_traces",
+    "litellm_spend_logs": "LiteLLM spend-log rows",
+    "langfuse_observations": "Langfuse observations",
+    "langfuse_scores": "Langfuse scores",
+    "outcomes": "outcome rows",
+    "focus_costs": "FOCUS billing rows",
+}
+
+
+def describe_loaded(inputs: dict[str, InputFile | None], counts: dict[str, int]) -> str:
+    parts = []
+    for name, item in inputs.items():
+        if item is None and name != "outcomes":
+            continue
+        rows = counts.get(item.table if item else name, 0)
+        files = f" ({len(item.files)} files)" if item is not None and len(item.files) > 1 else ""
+        parts.append(f"{rows:,} {LOADED_AS[name]}{files}")
+    return ", ".join(parts)
+
+
+def check_usable(target: str, db_path: Path, error: BuildError) -> None:
+    """After a failed build: when the spans gave nothing usable (aiue__span_sources), raise
+    UnusableInputError naming the top rejection reasons; otherwise return (the caller
+    re-raises the build error)."""
+    schema = mart_schema(target)
+    try:
+        _, sources = query(
+            target,
+            f"""
+            select source_layout, span_rows, call_rows, non_call_rows, invalid_rows, is_usable
+            from {schema}.aiue__span_sources
+            order by source_layout
+            """,
+            db_path,
+        )
+    except Exception:  # the summary was not built: the build failed for another reason
+        return
+    total_calls = sum(int(row[2]) for row in sources)
+    if all(row[5] for row in sources) and total_calls > 0:
+        return
+    lines = [
+        "the spans gave nothing usable to cost (dbt test assert_span_sources_usable failed).",
+        *(
+            f"  {layout}: {int(rows):,} rows, {int(calls):,} calls, {int(non_calls):,} "
+            f"agent/workflow and other non-call spans, {int(invalid):,} invalid"
+            f"{'' if usable else '  <- unusable'}"
+            for layout, rows, calls, non_calls, invalid, usable in sources
+        ),
+    ]
+    _, reasons = query(
+        target,
+        f"""
+        select rejection_rule, count(*) as row_count, min(rejection_reason) as example
+        from {schema}.aiue__rejected_spans
+        where rejection_kind = 'invalid'
+        group by rejection_rule
+        order by row_count desc, rejection_rule
+        """,
+        db_path,
+    )
+    if reasons:
+        lines.append("  Top rejection reasons:")
+        lines += [
+            f"    {int(count):,} rows: {rule} (e.g. {example})"
+            for rule, count, example in reasons[:5]
+        ]
+    if total_calls == 0:
+        _, operations = query(
+            target,
+            f"""
+            select coalesce(operation_name, '(none)') as operation, count(*) as row_count
+            from {schema}.aiue__rejected_spans
+            where rejection_kind = 'not_a_call'
+            group by coalesce(operation_name, '(none)')
+            order by row_count desc, operation
+            """,
+            db_path,
+        )
+        if operations:
+            named = ", ".join(f"{operation} {int(count):,}" for operation, count in operations[:5])
+            lines.append(
+                f"  Valid spans, but none is a model or tool call (operations: {named}); "
+                "docs/telemetry.md says which attributes make a call."
+            )
+    lines.append(
+        f"  Every row and its reason: {schema}.aiue__rejected_spans; what each shape means: "
+        "docs/bad_input.md."
+    )
+    raise UnusableInputError("\n".join(lines)) from error
+
+
 REJECTED_MODELS = ("aiue__rejected_spans", "aiue__rejected_outcomes", "aiue__rejected_focus_costs")
 
 
 def build_notes(target: str, db_path: Path) -> list[str]:
-    """What a user should look at after a build: rows left out with a reason, and models
-    whose calls nothing priced (they cost 0 until a price seed row covers them)."""
+    """What a user should look at after a build: rows left out with a reason, spans kept out
+    of costs as designed, and models whose calls nothing priced (they cost 0 until a price
+    seed row covers them)."""
     schema = mart_schema(target)
     counts = " union all ".join(
         f"select '{model}' as model, count(*) as row_count from {schema}.{model}"
+        + (" where rejection_kind = 'invalid'" if model == "aiue__rejected_spans" else "")
         for model in REJECTED_MODELS
     )
     _, rejected = query(target, counts, db_path)
@@ -53,6 +169,27 @@ def build_notes(target: str, db_path: Path) -> list[str]:
         for model, count in rejected
         if count
     ]
+    _, spans = query(
+        target,
+        f"""
+        select sum(non_call_rows) as non_calls, sum(inferred_call_rows) as inferred
+        from {schema}.aiue__span_sources
+        """,
+        db_path,
+    )
+    non_calls, inferred = (int(value or 0) for value in spans[0])
+    if non_calls:
+        notes.append(
+            f"{non_calls:,} agent/workflow and other non-call span{'s' if non_calls != 1 else ''} "
+            f"kept out of costs, as designed (rejection_kind not_a_call in "
+            f"{schema}.aiue__rejected_spans)."
+        )
+    if inferred:
+        notes.append(
+            f"{inferred:,} span{'s' if inferred != 1 else ''} named no operation and "
+            f"{'were' if inferred != 1 else 'was'} taken as chat calls (a model and token "
+            "counts, no child span with tokens; var aiue_infer_call_operation)."
+        )
     _, unpriced = query(
         target,
         f"""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass
 from pathlib import Path
 
 SEED_COLUMNS: dict[str, list[str]] = {
@@ -67,6 +68,16 @@ SEED_COLUMNS: dict[str, list[str]] = {
         "note",
     ],
     "aiue_fx_rates": ["currency", "reporting_currency", "rate_date", "rate", "source"],
+    # Telemetry (docs/telemetry.md): which attribute (or column) fills which contract column.
+    "aiue_attribute_aliases": [
+        "contract_column",
+        "attribute_key",
+        "priority",
+        "json_path",
+        "when_value",
+        "then_value",
+        "convention",
+    ],
     "aiue_gpu_rates": [
         "provider",
         "model",
@@ -81,11 +92,96 @@ SEED_COLUMNS: dict[str, list[str]] = {
     ],
 }
 
-INPUT_REQUIRED_COLUMNS: dict[str, list[str]] = {
-    "genai_spans": ["trace_id", "span_id", "start_time"],
-    "outcomes": ["intent_id", "is_success"],
+
+# Every file `aiue run --input DIR` reads: its name in DIR, the raw table it loads into, the
+# suffixes it may have, the columns it must have (compared lower-cased) and the span layout it
+# feeds (None: not spans). Spans may come in any of the layouts; a folder needs at least one.
+@dataclass(frozen=True)
+class InputSpec:
+    name: str
+    table: str
+    suffixes: tuple[str, ...]
+    required: tuple[str, ...]
+    layout: str | None = None
+    what: str = ""
+
+
+INPUT_SPECS: tuple[InputSpec, ...] = (
+    InputSpec(
+        "genai_spans",
+        "genai_spans",
+        (".csv", ".parquet"),
+        ("trace_id", "span_id", "start_time"),
+        "flat",
+        "one row per span, flattened (contract names or OTel attribute names as columns)",
+    ),
+    InputSpec(
+        "otlp",
+        "otel_traces",
+        (".json", ".jsonl", ".json.gz", ".jsonl.gz"),
+        (),
+        "otel_traces",
+        "a folder of OTLP JSON trace exports (the Collector's file exporter)",
+    ),
+    InputSpec(
+        "otel_traces",
+        "otel_traces",
+        (".parquet", ".csv"),
+        ("timestamp", "traceid", "spanid"),
+        "otel_traces",
+        "the Collector's ClickHouse otel_traces table, exported",
+    ),
+    InputSpec(
+        "litellm_spend_logs",
+        "litellm_spend_logs",
+        (".csv", ".parquet"),
+        ("request_id", "starttime"),
+        "litellm",
+        "LiteLLM proxy's LiteLLM_SpendLogs table, exported",
+    ),
+    InputSpec(
+        "langfuse_observations",
+        "langfuse_observations",
+        (".jsonl", ".csv"),
+        ("id", "traceid", "starttime"),
+        "langfuse",
+        "Langfuse observations (GENERATION rows are calls)",
+    ),
+    InputSpec(
+        "langfuse_scores",
+        "langfuse_scores",
+        (".jsonl", ".csv"),
+        ("traceid", "name"),
+        None,
+        "Langfuse scores (evaluation events)",
+    ),
+    InputSpec(
+        "outcomes",
+        "outcomes",
+        (".csv", ".parquet"),
+        ("intent_id", "is_success"),
+        None,
+        "outcome labels of intents",
+    ),
     # FOCUS column names, compared lower-cased (exports write BilledCost, ...).
-    "focus_costs": ["chargeperiodstart", "billingcurrency", "billedcost"],
+    InputSpec(
+        "focus_costs",
+        "focus_costs",
+        (".csv", ".parquet"),
+        ("chargeperiodstart", "billingcurrency", "billedcost"),
+        None,
+        "FOCUS 1.0-1.3 billing rows",
+    ),
+)
+
+INPUTS: dict[str, InputSpec] = {spec.name: spec for spec in INPUT_SPECS}
+
+# The span layouts, in the order the staging union lists them (var aiue_spans_layout).
+SPAN_LAYOUTS: tuple[str, ...] = ("flat", "otel_traces", "litellm", "langfuse")
+
+# Required columns by raw table (lower-cased), for the loaders' checks.
+INPUT_REQUIRED_COLUMNS: dict[str, list[str]] = {
+    spec.name: list(spec.required) for spec in INPUT_SPECS if spec.name != "otlp"
 }
 
 # The input contracts (DESIGN.md §4), in the order the sample generator writes them.
@@ -161,9 +257,36 @@ FOCUS_COLUMNS: tuple[str, ...] = (
     "tags",
 )
 
-# Columns of the empty raw table made for an optional input the folder does not have.
+# The Collector's ClickHouse `otel_traces` columns the loaders keep (lower-cased), and which are
+# attribute maps or arrays; OTLP JSON is flattened into the same shape. Other columns (Links.*)
+# are not read.
+OTEL_TRACES_COLUMNS: tuple[str, ...] = (
+    "timestamp",
+    "traceid",
+    "spanid",
+    "parentspanid",
+    "tracestate",
+    "spanname",
+    "spankind",
+    "servicename",
+    "resourceattributes",
+    "scopename",
+    "scopeversion",
+    "spanattributes",
+    "duration",
+    "statuscode",
+    "statusmessage",
+    "events.timestamp",
+    "events.name",
+    "events.attributes",
+)
+OTEL_TRACES_MAP_COLUMNS: tuple[str, ...] = ("resourceattributes", "spanattributes")
+OTEL_TRACES_LIST_COLUMNS: tuple[str, ...] = ("events.timestamp", "events.name")
+OTEL_TRACES_MAP_LIST_COLUMNS: tuple[str, ...] = ("events.attributes",)
+
+# Columns of the empty raw table made for an optional input the folder does not have (the
+# span layouts need none: staging reads only the layouts var aiue_spans_layout names).
 EMPTY_INPUT_COLUMNS: dict[str, tuple[str, ...]] = {
-    "genai_spans": SPAN_COLUMNS,
     "outcomes": OUTCOME_COLUMNS,
     "focus_costs": FOCUS_COLUMNS,
 }

@@ -41,18 +41,38 @@ def export_raw_tables(
     out_dir.mkdir(parents=True, exist_ok=True)
     scratch = out_dir / "staged.duckdb"
     counts = load_duckdb(scratch, inputs)
+    tables = [name if item is None else item.table for name, item in inputs.items()]
     exported = []
     with duckdb.connect(str(scratch)) as connection:
-        for table in inputs:
+        for table in dict.fromkeys(tables):
             relation = f"{RAW_SCHEMA}.{table}"
             columns = [
                 (row[0], str(row[1]))
                 for row in connection.execute(f"describe {relation}").fetchall()
             ]
             path = out_dir / f"{table}.{file_format}"
-            options = "format csv, header false" if file_format == "csv" else "format parquet"
+            if file_format == "csv":
+                # COPY ... csv reads JSON text into jsonb: maps and lists go as JSON.
+                selected = ", ".join(
+                    f"to_json({_quoted(name)})" if is_nested(kind) else _quoted(name)
+                    for name, kind in columns
+                )
+                options = "format csv, header false"
+            else:
+                selected, options = "*", "format parquet"
             target = str(path).replace("'", "''")
-            connection.execute(f"copy {relation} to '{target}' ({options})")
+            connection.execute(
+                f"copy (select {selected} from {relation}) to '{target}' ({options})"
+            )
             exported.append(ExportedTable(table, path, columns, counts[table]))
     scratch.unlink(missing_ok=True)
     return exported
+
+
+def is_nested(kind: str) -> bool:
+    """A DuckDB MAP, LIST or STRUCT column type."""
+    return kind.upper().startswith(("MAP", "STRUCT")) or kind.endswith("]")
+
+
+def _quoted(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'

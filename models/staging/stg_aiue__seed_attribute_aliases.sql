@@ -1,0 +1,24 @@
+{#- The aiue_attribute_aliases seed: which attribute (or column) fills which genai_spans
+    contract column. The span layout models read this view when they compile. -#}
+with source as (
+
+    select * from {{ ref('aiue_attribute_aliases') }}
+
+),
+
+final as (
+
+    select
+        lower({{ ai_unit_economics.clean_text('contract_column') }}) as contract_column,
+        {{ ai_unit_economics.clean_text('attribute_key') }} as attribute_key,
+        {{ ai_unit_economics.clean_text('json_path') }} as json_path,
+        {{ ai_unit_economics.clean_text('when_value') }} as when_value,
+        {{ ai_unit_economics.clean_text('then_value') }} as then_value,
+        lower({{ ai_unit_economics.clean_text('convention') }}) as convention,
+        {{ ai_unit_economics.parse_integer(ai_unit_economics.clean_text('priority')) }} as priority,
+        {{ ai_unit_economics.clean_text('priority') }} as raw_priority
+    from source
+
+)
+
+select * from final

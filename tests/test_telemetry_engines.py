@@ -1,0 +1,211 @@
+"""Telemetry as warehouse tables, on every engine: the same marts row by row.
+
+One dataset holds every span layout at once: the Collector's otel_traces table (the real
+openai-v2 and OpenLLMetry spans, with their events), LiteLLM spend logs, Langfuse observations
+and scores, and a flat table of every real-value shape (tests/fixtures/telemetry). `aiue run
+--target <engine>` loads them as that engine's warehouse tables (MAP columns on DuckDB and
+Spark, jsonb on Postgres) and builds with var aiue_spans_layout naming all four layouts: one
+build per engine. The marts, the span-source summary and the events model are compared with
+DuckDB's row by row (helpers of tests/test_engines.py); the real-value shapes are checked
+against the values derived by hand in the fixture README.
+"""
+
+from __future__ import annotations
+
+import pickle
+import shutil
+import sys
+import time
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from ai_unit_economics.cli import main as aiue
+from ai_unit_economics.warehouse import mart_schema, query
+
+from .test_engines import data_test_results, differences, environment, keyed, run_child
+
+pytestmark = pytest.mark.dbt
+
+ROOT = Path(__file__).resolve().parents[1]
+TELEMETRY = ROOT / "tests" / "fixtures" / "telemetry"
+
+# Each compared model and the columns that identify a row.
+COMPARED: dict[str, tuple[str, ...]] = {
+    "aiue__llm_calls": ("call_id",),
+    "aiue__intents": ("intent_id",),
+    "aiue__unit_economics_daily": ("unit_economics_daily_id",),
+    "aiue__span_sources": ("source_layout",),
+    "aiue__rejected_spans": ("source_file", "source_row_number"),
+    "stg_aiue__otel_span_events": (
+        "source_file", "source_row_number", "event_index", "attribute_key",
+    ),
+}  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def telemetry_input(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    data = (tmp_path_factory.mktemp("telemetry_engines") / "data").resolve()
+    data.mkdir()
+    for folder, name in [
+        ("otel_traces_parquet", "otel_traces.parquet"),
+        ("litellm", "litellm_spend_logs.csv"),
+        ("langfuse", "langfuse_observations.jsonl"),
+        ("langfuse", "langfuse_scores.jsonl"),
+        ("real_values", "genai_spans.csv"),
+    ]:
+        shutil.copy(TELEMETRY / folder / name, data / name)
+    (data / "seeds").mkdir()
+    shutil.copy(TELEMETRY / "prices" / "aiue_model_prices.csv", data / "seeds")
+    return data
+
+
+@dataclass
+class TelemetryBuild:
+    target: str
+    tables: dict[str, tuple[list[str], list[tuple[Any, ...]]]]
+    test_results: dict[str, str]
+
+
+def dump(target: str, db_path: Path | None = None) -> dict[str, Any]:
+    schema = mart_schema(target)
+    return {name: query(target, f"select * from {schema}.{name}", db_path) for name in COMPARED}
+
+
+# Run by the Spark child process that reads the build back: argv = repo root, target, out file.
+DUMP_SCRIPT = """
+import pickle, sys
+sys.path.insert(0, sys.argv[1])
+from tests.test_telemetry_engines import dump
+with open(sys.argv[3], "wb") as handle:
+    pickle.dump(dump(sys.argv[2]), handle)
+"""
+
+
+def build_in_process(
+    target: str, data: Path, work: Path, env: dict[str, str]
+) -> TelemetryBuild:
+    db_path = work / "aiue.duckdb"
+    with environment(env):
+        started = time.monotonic()
+        assert aiue(["run", "--input", str(data), "--target", target, "--db", str(db_path)]) == 0
+        print(f"\n{target} telemetry build: {time.monotonic() - started:.1f} s")
+        tables = dump(target, db_path if target == "duckdb" else None)
+    return TelemetryBuild(target, tables, data_test_results(work))
+
+
+@pytest.fixture(scope="module")
+def duckdb_telemetry(
+    telemetry_input: Path, tmp_path_factory: pytest.TempPathFactory
+) -> TelemetryBuild:
+    return build_in_process("duckdb", telemetry_input, tmp_path_factory.mktemp("duckdb"), {})
+
+
+@pytest.fixture(scope="module")
+def postgres_telemetry(
+    postgres_server: Any, telemetry_input: Path, tmp_path_factory: pytest.TempPathFactory
+) -> TelemetryBuild:
+    work = tmp_path_factory.mktemp("postgres")
+    return build_in_process("postgres", telemetry_input, work, postgres_server.env())
+
+
+@pytest.fixture(scope="module")
+def spark_telemetry(
+    spark_engine: dict[str, str], telemetry_input: Path, tmp_path_factory: pytest.TempPathFactory
+) -> TelemetryBuild:
+    """Built in one child process and read back in another, as tests/test_engines.py does."""
+    work = tmp_path_factory.mktemp("spark")
+    out = work / "dump.pickle"
+    run = [sys.executable, "-m", "ai_unit_economics.cli", "run", "--input", str(telemetry_input)]
+    run_child([*run, "--target", "spark", "--db", str(work / "x.duckdb")], work, spark_engine,
+              "spark telemetry run")  # fmt: skip
+    run_child([sys.executable, "-c", DUMP_SCRIPT, str(ROOT), "spark", str(out)], work,
+              spark_engine, "spark read-back")  # fmt: skip
+    with out.open("rb") as handle:
+        tables = pickle.load(handle)
+    return TelemetryBuild("spark", tables, data_test_results(work))
+
+
+def engine_build(request: pytest.FixtureRequest, engine: str) -> TelemetryBuild:
+    return request.getfixturevalue(f"{engine}_telemetry")
+
+
+@pytest.mark.parametrize("engine", ["postgres", "spark"])
+@pytest.mark.parametrize("model", list(COMPARED))
+def test_every_layout_gives_the_same_rows_on_every_engine(
+    request: pytest.FixtureRequest, duckdb_telemetry: TelemetryBuild, engine: str, model: str
+) -> None:
+    other = engine_build(request, engine)
+    expected_columns, expected_rows = duckdb_telemetry.tables[model]
+    actual_columns, actual_rows = other.tables[model]
+    assert actual_columns == expected_columns
+    assert len(actual_rows) == len(expected_rows) > 0
+    problems = differences(
+        keyed(duckdb_telemetry.tables[model], COMPARED[model]),
+        keyed(other.tables[model], COMPARED[model]),
+    )
+    assert not problems, f"{engine} {model}: {len(problems)} differences, e.g.\n" + "\n".join(
+        problems[:20]
+    )
+
+
+@pytest.mark.parametrize("engine", ["duckdb", "postgres", "spark"])
+def test_every_data_test_passes_with_every_layout(
+    request: pytest.FixtureRequest, engine: str
+) -> None:
+    results = engine_build(request, engine).test_results
+    assert results.get("assert_span_sources_usable") == "pass"
+    assert results.get("assert_spans_conserved") == "pass"
+    assert {status for status in results.values()} == {"pass"}
+
+
+def rows(build: TelemetryBuild, model: str) -> list[dict[str, Any]]:
+    return list(keyed(build.tables[model], COMPARED[model]).values())
+
+
+def test_every_layout_yields_calls(duckdb_telemetry: TelemetryBuild) -> None:
+    sources = {row["source_layout"]: row for row in rows(duckdb_telemetry, "aiue__span_sources")}
+    assert set(sources) == {"flat", "otel_traces", "litellm", "langfuse"}
+    # Counted from the fixture files: 78 real spans, all calls; 7 spend-log rows, one image
+    # generation; 8 Langfuse observations: a span, an event and an agent are not calls.
+    assert {name: (row["span_rows"], row["call_rows"]) for name, row in sources.items()} == {
+        "flat": (8, 8),
+        "otel_traces": (78, 78),
+        "litellm": (7, 6),
+        "langfuse": (8, 5),
+    }
+    assert all(row["invalid_rows"] == 0 and row["is_usable"] for row in sources.values())
+
+
+# Hand-derived in tests/fixtures/telemetry/README.md ("Expected values of real_values").
+REAL_VALUES = {
+    "ns-epoch": (datetime(2026, 9, 21, 14, 13, 20, 123456), "OK", Decimal("0.000009")),
+    "nine-digits-z": (datetime(2026, 9, 21, 14, 13, 20, 123456), "ERROR", Decimal("0.000012")),
+    "offset-seven": (datetime(2026, 9, 21, 14, 13, 20, 123456), "OK", Decimal("0.3")),
+    "offset-compact": (datetime(2026, 9, 21, 14, 13, 20, 500000), "OK", None),
+    "space": (datetime(2026, 9, 21, 14, 13, 20, 500000), "ERROR", None),
+    "micros-epoch": (datetime(2026, 9, 21, 14, 13, 20, 123456), "UNSET", None),
+    "millis-epoch": (datetime(2026, 9, 21, 14, 13, 20, 123000), "ERROR", None),
+    "seconds-epoch": (datetime(2026, 9, 21, 14, 13, 20), "UNSET", None),
+}
+
+
+def test_real_values_parse(duckdb_telemetry: TelemetryBuild) -> None:
+    """Every real-value shape of the fixture parses (and, by the row-by-row comparison above,
+    the same on Postgres and Spark)."""
+    calls = {
+        row["span_id"]: row
+        for row in rows(duckdb_telemetry, "aiue__llm_calls")
+        if row["trace_id"] == "rv"
+    }
+    assert {
+        span: (row["started_at"], row["status_code"], row["reported_cost"])
+        for span, row in calls.items()
+    } == REAL_VALUES
+    assert calls["ns-epoch"]["ended_at"] == datetime(2026, 9, 21, 14, 13, 21, 987654)
+    assert (calls["ns-epoch"]["input_tokens"], calls["ns-epoch"]["output_tokens"]) == (12, 3)
+    assert sum(row["tokens"] for row in calls.values()) == 785
