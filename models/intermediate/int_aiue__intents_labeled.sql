@@ -1,5 +1,6 @@
-{#- Intents joined to their winning outcome label and costed for human labour with the
-    seed rows that held on the intent's day for its feature and escalation channel. -#}
+{#- Intents joined to their winning outcome label (outcomes.csv, else an evaluation result;
+    int_aiue__outcomes_ranked) and costed for human labour with the seed rows that held on the
+    intent's day for its feature and escalation channel. -#}
 with intents as (
 
     select * from {{ ref('int_aiue__intents_aggregated') }}
@@ -21,6 +22,7 @@ labeled as (
         labels.is_success,
         coalesce(labels.is_escalated, false) as is_escalated,
         coalesce(labels.is_human_reviewed, false) as is_human_reviewed,
+        labels.label_source,
         labels.signal as outcome_signal,
         labels.escalation_channel,
         labels.labeled_at,

@@ -1,5 +1,8 @@
-{#- Every staged outcome label with why it does not count (null for the label that does:
-    the latest valid label of its intent). Orphan labels are found in aiue__rejected_outcomes. -#}
+{#- Every outcome label with why it does not count (null for the label that does). Labels come
+    from outcomes.csv (label_source 'outcomes') and from evaluation results judged against
+    aiue_success_criteria (label_source 'evaluation', int_aiue__evaluations_judged). Per
+    intent, a valid outcomes.csv label wins over every evaluation result; among labels of one
+    source the latest wins. Orphan labels are found in aiue__rejected_outcomes. -#}
 with outcomes as (
 
     select * from {{ ref('stg_aiue__app_outcomes') }}
@@ -26,6 +29,66 @@ checked as (
 
 ),
 
+app_labels as (
+
+    select
+        intent_id,
+        'outcomes' as label_source,
+        signal,
+        escalation_channel,
+        cast(null as {{ dbt.type_string() }}) as evaluation_name,
+        cast(null as {{ dbt.type_string() }}) as evaluation_score_label,
+        cast(null as {{ ai_unit_economics.type_money() }}) as evaluation_score_value,
+        is_success,
+        is_escalated,
+        is_human_reviewed,
+        cast(null as {{ dbt.type_bigint() }}) as event_index,
+        raw_is_success,
+        raw_is_escalated,
+        raw_is_human_reviewed,
+        raw_labeled_at,
+        invalid_reason,
+        labeled_at,
+        source_file,
+        source_row_number
+    from checked
+
+),
+
+evaluation_labels as (
+
+    select
+        intent_id,
+        'evaluation' as label_source,
+        'evaluator' as signal,
+        cast(null as {{ dbt.type_string() }}) as escalation_channel,
+        evaluation_name,
+        score_label as evaluation_score_label,
+        cast(score_value as {{ ai_unit_economics.type_money() }}) as evaluation_score_value,
+        is_success,
+        false as is_escalated,
+        false as is_human_reviewed,
+        cast(event_index as {{ dbt.type_bigint() }}) as event_index,
+        cast(null as {{ dbt.type_string() }}) as raw_is_success,
+        cast(null as {{ dbt.type_string() }}) as raw_is_escalated,
+        cast(null as {{ dbt.type_string() }}) as raw_is_human_reviewed,
+        cast(null as {{ dbt.type_string() }}) as raw_labeled_at,
+        rejection_reason as invalid_reason,
+        evaluated_at as labeled_at,
+        source_file,
+        source_row_number
+    from {{ ref('int_aiue__evaluations_judged') }}
+
+),
+
+labels as (
+
+    select * from app_labels
+    union all
+    select * from evaluation_labels
+
+),
+
 ranked as (
 
     select
@@ -34,22 +97,44 @@ ranked as (
             when invalid_reason is null
                 then row_number() over (
                     partition by intent_id, case when invalid_reason is null then 1 else 0 end
-                    order by labeled_at desc nulls last, source_row_number desc nulls last,
-                        signal nulls last, is_success, is_escalated, is_human_reviewed
+                    order by case when label_source = 'outcomes' then 0 else 1 end,
+                        labeled_at desc nulls last, source_row_number desc nulls last,
+                        event_index desc nulls last, signal nulls last, is_success, is_escalated,
+                        is_human_reviewed
                 )
-        end as label_rank
-    from checked
+        end as label_rank,
+        max(case when invalid_reason is null and label_source = 'outcomes' then 1 else 0 end)
+            over (partition by intent_id) as has_app_label
+    from labels
 
 ),
 
 final as (
 
     select
-        *,
+        intent_id,
+        label_source,
+        signal,
+        escalation_channel,
+        evaluation_name,
+        evaluation_score_label,
+        evaluation_score_value,
+        is_success,
+        is_escalated,
+        is_human_reviewed,
         case
             when invalid_reason is not null then invalid_reason
+            when label_rank > 1 and label_source = 'evaluation' and has_app_label = 1
+                then 'superseded by outcomes.csv: a label of the app wins over evaluation results'
             when label_rank > 1 then 'superseded by a later label for the same intent'
-        end as rejection_reason
+        end as rejection_reason,
+        raw_is_success,
+        raw_is_escalated,
+        raw_is_human_reviewed,
+        raw_labeled_at,
+        labeled_at,
+        source_file,
+        source_row_number
     from ranked
 
 )

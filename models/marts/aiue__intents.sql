@@ -18,6 +18,7 @@ final as (
         outcome_signal,
         escalation_channel,
         case when is_labeled then 'labeled' else 'unlabeled' end as label_state,
+        label_source,
         '{{ var("aiue_reporting_currency") }}' as currency,
         calls,
         inference_calls,

@@ -29,8 +29,12 @@ final as (
     select
         intent_id,
         final_rejection_reason as rejection_reason,
+        label_source,
         signal,
         escalation_channel,
+        evaluation_name,
+        evaluation_score_label,
+        evaluation_score_value,
         raw_is_success,
         raw_is_escalated,
         raw_is_human_reviewed,

@@ -67,6 +67,16 @@ SEED_COLUMNS: dict[str, list[str]] = {
         "priority",
         "note",
     ],
+    # Outcome labels from evaluation events (README, "The metrics").
+    "aiue_success_criteria": [
+        "feature_tag",
+        "evaluation_name",
+        "success_labels",
+        "min_score",
+        "valid_from",
+        "valid_to",
+        "note",
+    ],
     "aiue_fx_rates": ["currency", "reporting_currency", "rate_date", "rate", "source"],
     # Telemetry (docs/telemetry.md): which attribute (or column) fills which contract column.
     "aiue_attribute_aliases": [
