@@ -46,11 +46,21 @@ results as (
 
 ),
 
+evaluated_traces as (
+
+    select distinct trace_id
+    from results
+
+),
+
+{#- only the spans of evaluated traces: without evaluation events this reads nothing -#}
 spans as (
 
-    select trace_id, span_id, intent_id
-    from {{ ref('int_aiue__spans_validated') }}
-    where trace_id is not null and intent_id is not null
+    select spans_validated.trace_id, spans_validated.span_id, spans_validated.intent_id
+    from {{ ref('int_aiue__spans_validated') }} as spans_validated
+    inner join evaluated_traces
+        on spans_validated.trace_id = evaluated_traces.trace_id
+    where spans_validated.intent_id is not null
 
 ),
 
