@@ -151,8 +151,8 @@
 
 
 {#- Sum of the numeric values of the keys of a JSON object that contain `fragment`
-    (Langfuse's usageDetails: every key with 'input' is an input usage type). Null when no
-    key matches. -#}
+    (Langfuse's usageDetails: every key with 'input' is an input usage type), in fixed point
+    so that costs like 8e-05 + 0.0003 add up exactly. Null when no key matches. -#}
 {% macro json_sum_keys_containing(json_expression, fragment) -%}
   {{ return(adapter.dispatch('json_sum_keys_containing', 'ai_unit_economics')(json_expression, fragment)) }}
 {%- endmacro %}
@@ -171,7 +171,7 @@
         list_filter(
           map_entries(cast(json({{ json_expression }}) as map(varchar, varchar))),
           lambda entry: contains(entry.key, '{{ fragment }}')),
-        lambda entry: try_cast(entry.value as double)))
+        lambda entry: try_cast(entry.value as {{ ai_unit_economics.type_money() }})))
   end
 {%- endmacro %}
 
@@ -180,7 +180,7 @@
     when jsonb_typeof(cast({{ json_expression }} as jsonb)) = 'object' then (
       select sum(case
           when entry.value ~ '^-?[0-9]+([.][0-9]+)?([eE][-+]?[0-9]+)?$'
-            then cast(entry.value as double precision)
+            then cast(entry.value as {{ ai_unit_economics.type_money() }})
         end)
       from jsonb_each_text(cast({{ json_expression }} as jsonb)) as entry
       where position('{{ fragment }}' in entry.key) > 0)
@@ -192,8 +192,10 @@
     map_values(map_filter(
       from_json({{ json_expression }}, 'map<string,string>'),
       (k, v) -> instr(k, '{{ fragment }}') > 0)),
-    cast(null as double),
-    (total, value) -> coalesce(total, 0D) + coalesce(cast(value as double), 0D))
+    cast(null as {{ ai_unit_economics.type_money() }}),
+    (total, value) -> cast(
+      coalesce(total, 0) + coalesce(cast(value as {{ ai_unit_economics.type_money() }}), 0)
+      as {{ ai_unit_economics.type_money() }}))
 {%- endmacro %}
 
 
