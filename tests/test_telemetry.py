@@ -449,3 +449,185 @@ def test_flat_attribute_names_and_missing_operations(form_builds: dict[str, Buil
     assert built.query("select inferred_call_rows from main_aiue.aiue__span_sources") == [(1,)]
     left_out = by_span(built, "aiue__rejected_spans")
     assert set(left_out) == {"root", "agent"}  # the agent's tokens repeat its children's
+
+
+# --- the OTLP reader: documented variants and refusals (no dbt build) -----------------------
+
+
+def otlp_raw_rows(folder: Path) -> list[tuple]:
+    """The otel_traces raw rows the loader makes from an OTLP folder, without the file and row,
+    and without kind and status, which stay as written (staging normalises them)."""
+    from ai_unit_economics.inputs import find_inputs
+    from ai_unit_economics.loaders import load_duckdb
+
+    db_path = folder.parent / f"{folder.name}.duckdb"
+    load_duckdb(db_path, find_inputs(folder))
+    with duckdb.connect(str(db_path)) as connection:
+        return sorted(
+            connection.execute(
+                """
+                select timestamp, traceid, spanid, parentspanid, spanname, servicename,
+                    spanattributes, duration, "events.timestamp", "events.name",
+                    "events.attributes"
+                from aiue_raw.otel_traces
+                """
+            ).fetchall(),
+            key=repr,
+        )
+
+
+def snake_case(value: object) -> object:
+    import re
+
+    if isinstance(value, dict):
+        return {re.sub(r"(?<!^)(?=[A-Z])", "_", k).lower(): snake_case(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [snake_case(item) for item in value]
+    return value
+
+
+def protobuf_json(document: dict) -> dict:
+    """The protobuf JSON mapping of the same export: snake_case fields, base64 ids, numbers as
+    numbers, enums by name."""
+    import base64
+
+    converted = snake_case(document)
+    for resource_spans in converted["resource_spans"]:
+        for scope_spans in resource_spans["scope_spans"]:
+            for span in scope_spans["spans"]:
+                for field in ("trace_id", "span_id"):
+                    span[field] = base64.b64encode(bytes.fromhex(span[field])).decode()
+                for field in ("start_time_unix_nano", "end_time_unix_nano"):
+                    span[field] = int(span[field])
+                span["kind"] = "SPAN_KIND_CLIENT"
+                if span["status"].get("code") == 2:
+                    span["status"]["code"] = "STATUS_CODE_ERROR"
+    return converted
+
+
+def test_otlp_variants_load_the_same_spans(tmp_path: Path) -> None:
+    import gzip
+
+    source = TELEMETRY / "otlp_openllmetry" / "otlp" / "otlp_openllmetry_0.62.4.jsonl"
+    expected = otlp_raw_rows(stage("otlp_openllmetry", tmp_path, with_prices=False))
+    document = json.loads(source.read_text())
+    variants = {
+        "pretty.json": json.dumps(document, indent=2).encode(),
+        "protobuf.json": json.dumps(protobuf_json(document)).encode(),
+        "twice.jsonl.gz": gzip.compress((json.dumps(document) + "\n").encode()),
+    }
+    for name, content in variants.items():
+        folder = tmp_path / name.split(".")[0]
+        (folder / "otlp").mkdir(parents=True)
+        (folder / "otlp" / name).write_bytes(content)
+        assert otlp_raw_rows(folder) == expected, name
+    assert expected[0][1] == expected[0][1].lower() and len(expected[0][1]) == 32
+
+
+def test_otlp_refusals_name_the_file(tmp_path: Path) -> None:
+    from ai_unit_economics.errors import UserError
+    from ai_unit_economics.inputs import find_inputs
+    from ai_unit_economics.loaders import load_duckdb
+
+    cases = {
+        "logs.json": ('{"resourceLogs": []}', "holds JSON but no OTLP traces"),
+        "broken.jsonl": ('{"resourceSpans": [', "cannot be read as OTLP JSON"),
+    }
+    for name, (content, message) in cases.items():
+        folder = tmp_path / name.split(".")[0]
+        (folder / "otlp").mkdir(parents=True)
+        (folder / "otlp" / name).write_text(content)
+        with pytest.raises(UserError, match=message) as refused:
+            load_duckdb(tmp_path / f"{name}.duckdb", find_inputs(folder))
+        assert name in str(refused.value)
+    empty = tmp_path / "empty"
+    (empty / "otlp").mkdir(parents=True)
+    with pytest.raises(UserError, match="holds no OTLP export files"):
+        find_inputs(empty)
+    both = stage("otlp_openai_v2", tmp_path / "both", with_prices=False)
+    shutil.copy(TELEMETRY / "otel_traces_parquet" / "otel_traces.parquet", both)
+    with pytest.raises(UserError, match="both hold spans in the Collector's shapes"):
+        find_inputs(both)
+
+
+def test_a_json_cell_that_is_not_json_names_file_row_and_column(tmp_path: Path) -> None:
+    from ai_unit_economics.errors import UserError
+    from ai_unit_economics.inputs import find_inputs
+    from ai_unit_economics.loaders import load_duckdb
+
+    folder = stage("litellm", tmp_path, with_prices=False)
+    path = folder / "litellm_spend_logs.csv"
+    lines = path.read_text().splitlines()
+    lines[3] = lines[3].replace('"{""user_api_key""', '"{""user_api_key"" cut off', 1)
+    path.write_text("\n".join(lines) + "\n")
+    with pytest.raises(UserError, match=r"row 3, column 'metadata' is not valid JSON") as refused:
+        load_duckdb(tmp_path / "x.duckdb", find_inputs(folder))
+    assert str(path) in str(refused.value)
+
+
+# --- names as data: a vendor's names by seed rows, application keys by var -------------------
+
+
+def vendor_otlp(folder: Path) -> None:
+    """Spans of a made-up vendor SDK: its own attribute names for everything."""
+    spans = [
+        {
+            "traceId": f"{index:032x}",
+            "spanId": f"{index:016x}",
+            "name": "acme generate",
+            "kind": 3,
+            "startTimeUnixNano": str(1_790_000_000_000_000_000 + index),
+            "endTimeUnixNano": str(1_790_000_001_000_000_000 + index),
+            "attributes": [
+                {"key": key, "value": {"stringValue": value}}
+                for key, value in [
+                    ("acme.op", op),
+                    ("acme.vendor", "openai"),
+                    ("acme.model", "gpt-4o-mini-2024-07-18"),
+                    ("acme.tokens.in", "1000"),
+                    ("acme.tokens.out", "100"),
+                    ("team.feature", "search"),
+                ]
+                if op == "generate" or key in ("acme.op", "team.feature")
+            ],
+        }
+        for index, op in enumerate(["generate", "generate", "plan"], start=1)
+    ]
+    document = {"resourceSpans": [{"resource": {}, "scopeSpans": [{"spans": spans}]}]}
+    (folder / "otlp").mkdir(parents=True)
+    (folder / "otlp" / "acme.jsonl").write_text(json.dumps(document) + "\n")
+
+
+def test_a_vendors_names_are_added_as_seed_rows(tmp_path: Path) -> None:
+    bundled = Path(__file__).resolve().parents[1] / "seeds" / "aiue_attribute_aliases.csv"
+    assert "acme." not in bundled.read_text()  # nothing maps these names without the rows
+    data = tmp_path / "data"
+    vendor_otlp(data)
+    (data / "seeds").mkdir()
+    shutil.copy(TELEMETRY / "prices" / "aiue_model_prices.csv", data / "seeds")
+    (data / "seeds" / "aiue_attribute_aliases.csv").write_text(
+        bundled.read_text()
+        + "operation_name,acme.op,5,,generate,chat,acme\n"
+        + "provider_name,acme.vendor,5,,,,acme\n"
+        + "response_model,acme.model,5,,,,acme\n"
+        + "input_tokens,acme.tokens.in,5,,,,acme\n"
+        + "output_tokens,acme.tokens.out,5,,,,acme\n"
+    )
+    from ai_unit_economics.pipeline import run_pipeline
+
+    run_pipeline(
+        data,
+        tmp_path / "aiue.duckdb",
+        variables={"aiue_app_attribute_keys": {"feature_tag": ["team.feature"]}},
+    )
+    built = Build(data, tmp_path / "aiue.duckdb")
+    calls = built.query(
+        "select operation_name, feature_tag, input_tokens, output_tokens, estimated_token_cost "
+        "from main_aiue.aiue__llm_calls"
+    )
+    # 1000 x $0.15 + 100 x $0.60 per 1M = $0.00021 a call; a 'plan' step has no seed row
+    # translating it (and no model or tokens to infer a call from): not a call
+    assert calls == [("chat", "search", 1000, 100, Decimal("0.00021"))] * 2
+    assert built.query(
+        "select operation_name, rejection_kind from main_aiue.aiue__rejected_spans"
+    ) == [(None, "not_a_call")]
