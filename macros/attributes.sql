@@ -203,7 +203,7 @@
     Aliases: contract column <- attribute key. Read at compile time from the
     stg_aiue__seed_attribute_aliases view (a build creates it before the layout models, which
     depend on it), plus the application attribute keys of var aiue_app_attribute_keys (first,
-    in list order). Returns, per contract column, groups of {key, json_path, values,
+    in list order). Returns, per contract column, groups of {key, value_path, values,
     passthrough} in priority order. -#}
 {% macro attribute_aliases() -%}
   {%- set by_column = {} -%}
@@ -212,21 +212,21 @@
   {%- for column, keys in app_keys.items() -%}
     {%- for key in keys -%}
       {%- if key is mapping -%}
-        {%- do groups.append({'column': column, 'key': key['key'], 'json_path': key.get('json_path'), 'priority': loop.index - 1000, 'values': [], 'passthrough': true, 'app': true}) -%}
+        {%- do groups.append({'column': column, 'key': key['key'], 'value_path': key.get('value_path'), 'priority': loop.index - 1000, 'values': [], 'passthrough': true, 'app': true}) -%}
       {%- else -%}
-        {%- do groups.append({'column': column, 'key': key, 'json_path': none, 'priority': loop.index - 1000, 'values': [], 'passthrough': true, 'app': true}) -%}
+        {%- do groups.append({'column': column, 'key': key, 'value_path': none, 'priority': loop.index - 1000, 'values': [], 'passthrough': true, 'app': true}) -%}
       {%- endif -%}
     {%- endfor -%}
   {%- endfor -%}
   {%- for row in ai_unit_economics.attribute_alias_rows() -%}
     {%- set found = [] -%}
-    {%- for group in groups if group['column'] == row['contract_column'] and group['key'] == row['attribute_key'] and group['json_path'] == row['json_path'] -%}
+    {%- for group in groups if group['column'] == row['contract_column'] and group['key'] == row['attribute_key'] and group['value_path'] == row['value_path'] -%}
       {%- do found.append(group) -%}
     {%- endfor -%}
     {%- if found -%}
       {%- set group = found[0] -%}
     {%- else -%}
-      {%- set group = {'column': row['contract_column'], 'key': row['attribute_key'], 'json_path': row['json_path'], 'priority': row['priority'], 'values': [], 'passthrough': false, 'app': false} -%}
+      {%- set group = {'column': row['contract_column'], 'key': row['attribute_key'], 'value_path': row['value_path'], 'priority': row['priority'], 'values': [], 'passthrough': false, 'app': false} -%}
       {%- do groups.append(group) -%}
     {%- endif -%}
     {%- if row['when_value'] is none -%}
@@ -255,14 +255,14 @@
     {{ return([]) }}
   {%- endif -%}
   {%- set result = run_query(
-      "select contract_column, attribute_key, priority, json_path, when_value, then_value from "
+      "select contract_column, attribute_key, priority, value_path, when_value, then_value from "
       ~ relation ~ " where contract_column is not null and attribute_key is not null") -%}
   {%- set rows = [] -%}
   {%- for row in result.rows -%}
     {%- do rows.append({
         'contract_column': row[0], 'attribute_key': row[1],
         'priority': (row[2] if row[2] is not none else 1000000) | int,
-        'json_path': row[3], 'when_value': row[4], 'then_value': row[5]}) -%}
+        'value_path': row[3], 'when_value': row[4], 'then_value': row[5]}) -%}
   {%- endfor -%}
   {{ return(rows | sort(attribute='priority')) }}
 {%- endmacro %}
@@ -271,7 +271,7 @@
     {'kind': 'columns', 'columns': source_columns_by_name(...)}: a column of that name;
     {'kind': 'maps', 'span': (expression, type), 'resource': (expression, type)}: the span's
       attribute map, and for application attributes the resource's after it;
-    {'kind': 'json', 'documents': [(expression, [path keys])]}: application attributes only,
+    {'kind': 'document', 'documents': [(expression, [path keys])]}: application attributes only,
       inside JSON metadata. Returns the SQL, or none when the source cannot have the key. -#}
 {% macro alias_lookup(source, key, is_app) -%}
   {%- if source['kind'] == 'columns' -%}
@@ -285,7 +285,7 @@
       {{ return('coalesce(' ~ span ~ ', ' ~ ai_unit_economics.map_value(source['resource'][0], key, source['resource'][1]) ~ ')') }}
     {%- endif -%}
     {{ return(span) }}
-  {%- elif source['kind'] == 'json' -%}
+  {%- elif source['kind'] == 'document' -%}
     {%- if not is_app -%}
       {{ return(none) }}
     {%- endif -%}
@@ -299,14 +299,14 @@
 {%- endmacro %}
 
 {#- The SQL of one alias group: its key looked up in `source`, read inside by its
-    json_path, cleaned; none when the source cannot have the key. -#}
+    value_path, cleaned; none when the source cannot have the key. -#}
 {% macro alias_group_value(group, source) -%}
   {%- set value = ai_unit_economics.alias_lookup(source, group['key'], group['app']) -%}
   {%- if not value -%}
     {{ return(none) }}
   {%- endif -%}
-  {%- if group['json_path'] -%}
-    {%- set value = ai_unit_economics.json_path_text(value, group['json_path'].split('.')) -%}
+  {%- if group['value_path'] -%}
+    {%- set value = ai_unit_economics.json_path_text(value, group['value_path'].split('.')) -%}
   {%- endif -%}
   {{ return(ai_unit_economics.clean_text(value)) }}
 {%- endmacro %}
@@ -334,12 +334,17 @@
   {{ return({'select': selects, 'names': names}) }}
 {%- endmacro %}
 
+{#- A flat table's own column of the contract name, tried before any alias. -#}
+{% macro own_name_alias(column) -%}
+  {{ return([{'key': column, 'value_path': none, 'values': [], 'passthrough': true, 'app': false}]) }}
+{%- endmacro %}
+
 {% macro alias_group_id(group) -%}
-  {{ return(group['key'] ~ '|' ~ (group['json_path'] or '') ~ '|' ~ group['app']) }}
+  {{ return(group['key'] ~ '|' ~ (group['value_path'] or '') ~ '|' ~ group['app']) }}
 {%- endmacro %}
 
 {#- A contract column from its alias groups: the first alias that has a value, in priority
-    order; a json_path reads inside the value; when_value rows translate values (a value
+    order; a value_path reads inside the value; when_value rows translate values (a value
     no row names passes through only when the key also has a row without when_value).
     With `names` (from alias_attribute_columns), each alias is a column already computed;
     without, it is looked up in `source` inline (flat tables: a plain column). -#}

@@ -12,7 +12,9 @@ with unioned as (
 
     {% for model in layouts -%}
     select
-        {{ ai_unit_economics.layout_output_columns() | join(',\n        ') }}
+        {% for column in ai_unit_economics.layout_output_columns() -%}
+        {{ column }}{{ "," if not loop.last }}
+        {% endfor -%}
     from {{ ref(model) }}
     {{ 'union all' if not loop.last }}
     {% endfor %}

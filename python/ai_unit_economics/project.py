@@ -64,7 +64,7 @@ SEED_COLUMNS: dict[str, list[str]] = {
         "contract_column",
         "attribute_key",
         "priority",
-        "json_path",
+        "value_path",
         "when_value",
         "then_value",
         "convention",
