@@ -2,9 +2,18 @@
     map is read on each engine, and which attribute fills which genai_spans contract column
     (the aiue_attribute_aliases seed plus the var aiue_app_attribute_keys). -#}
 
+{#- Each span layout and its staging model (stg_aiue__otel_spans unions them in this order). -#}
+{% macro span_layout_models() -%}
+  {{ return({
+    'flat': 'stg_aiue__otel_flat_spans',
+    'otel_traces': 'stg_aiue__otel_traces_spans',
+    'litellm': 'stg_aiue__litellm_spend_logs',
+    'langfuse': 'stg_aiue__langfuse_observations'}) }}
+{%- endmacro %}
+
 {#- The span layouts var aiue_spans_layout names: a name, a comma-separated list or a list. -#}
 {% macro spans_layouts() -%}
-  {%- set known = ['flat', 'otel_traces', 'litellm', 'langfuse'] -%}
+  {%- set known = ai_unit_economics.span_layout_models().keys() | list -%}
   {%- set configured = var('aiue_spans_layout', 'flat') -%}
   {%- if configured is string -%}
     {%- set configured = configured.split(',') -%}
@@ -18,6 +27,9 @@
     {%- endif -%}
     {%- do layouts.append(name) -%}
   {%- endfor -%}
+  {%- if not layouts -%}
+    {{ exceptions.raise_compiler_error("var aiue_spans_layout names no layout; choose from " ~ known | join(', ')) }}
+  {%- endif -%}
   {{ return(layouts) }}
 {%- endmacro %}
 
@@ -35,28 +47,6 @@
     {{ return(false) }}
   {%- endif -%}
   {{ return(load_relation(source('aiue', 'langfuse_scores')) is not none) }}
-{%- endmacro %}
-
-
-{#- Source columns by lower-cased name -> (quoted name as the warehouse spells it, data type),
-    so a ClickHouse-cased table (TraceId) works on case-sensitive engines. -#}
-{% macro source_columns_by_name(relation) -%}
-  {%- set columns = {} -%}
-  {%- if execute -%}
-    {%- for column in adapter.get_columns_in_relation(relation) -%}
-      {%- do columns.update({column.name | lower: (adapter.quote(column.name), column.data_type | string)}) -%}
-    {%- endfor -%}
-  {%- endif -%}
-  {{ return(columns) }}
-{%- endmacro %}
-
-{#- The first of `names` the source has, as text; typed null when it has none. -#}
-{% macro source_text(columns, names) -%}
-  {%- for name in names if name in columns -%}
-    {%- if loop.first -%}{{ ai_unit_economics.clean_text(columns[name][0]) }}{%- endif -%}
-  {%- else -%}
-    cast(null as {{ dbt.type_string() }})
-  {%- endfor -%}
 {%- endmacro %}
 
 

@@ -167,9 +167,6 @@ INPUT_SPECS: tuple[InputSpec, ...] = (
 
 INPUTS: dict[str, InputSpec] = {spec.name: spec for spec in INPUT_SPECS}
 
-# The span layouts, in the order the staging union lists them (var aiue_spans_layout).
-SPAN_LAYOUTS: tuple[str, ...] = ("flat", "otel_traces", "litellm", "langfuse")
-
 # Required columns by raw table (lower-cased), for the loaders' checks.
 INPUT_REQUIRED_COLUMNS: dict[str, list[str]] = {
     spec.name: list(spec.required) for spec in INPUT_SPECS if spec.name != "otlp"
