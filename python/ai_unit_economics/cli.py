@@ -8,7 +8,7 @@ import sys
 from datetime import date
 from pathlib import Path
 
-from . import catalogue
+from . import calculator, catalogue
 from .errors import BuildError, UserError
 from .warehouse import TARGETS
 
@@ -164,12 +164,24 @@ def build_parser() -> argparse.ArgumentParser:
     sql.add_argument("--to", dest="date_to", type=_date)
     sql.add_argument("--confidence", type=float, default=0.95, help="interval level")
     sql.add_argument("--min-sample", type=int, default=100, help="sufficient-sample threshold")
+
+    # Commands that live in their own module: add_arguments(commands) and run(args).
+    for module in COMMAND_MODULES:
+        module.add_arguments(commands)
     return parser
+
+
+COMMAND_MODULES = (calculator,)
+# command name -> module name, for the commands of COMMAND_MODULES.
+COMMAND_NAMES = {"cps": "calculator"}
 
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    modules = {module.__name__.rsplit(".", 1)[-1]: module for module in COMMAND_MODULES}
     try:
+        if args.command in COMMAND_NAMES:
+            return modules[COMMAND_NAMES[args.command]].run(args)
         if args.command == "run":
             from .pipeline import run_pipeline
 
