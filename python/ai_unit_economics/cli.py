@@ -8,7 +8,7 @@ import sys
 from datetime import date
 from pathlib import Path
 
-from . import calculator, catalogue
+from . import budgets, calculator, catalogue
 from .errors import BuildError, UserError
 from .warehouse import TARGETS
 
@@ -171,9 +171,9 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-COMMAND_MODULES = (calculator,)
+COMMAND_MODULES = (calculator, budgets)
 # command name -> module name, for the commands of COMMAND_MODULES.
-COMMAND_NAMES = {"cps": "calculator"}
+COMMAND_NAMES = {"cps": "calculator", "budget": "budgets"}
 
 
 def main(argv: list[str] | None = None) -> int:
