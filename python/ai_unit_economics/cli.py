@@ -8,7 +8,7 @@ import sys
 from datetime import date
 from pathlib import Path
 
-from . import budgets, calculator, catalogue, whatif
+from . import budgets, calculator, catalogue, focus_export, whatif
 from .errors import BuildError, UserError
 from .warehouse import TARGETS
 
@@ -171,9 +171,14 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-COMMAND_MODULES = (calculator, whatif, budgets)
+COMMAND_MODULES = (calculator, whatif, budgets, focus_export)
 # command name -> module name, for the commands of COMMAND_MODULES.
-COMMAND_NAMES = {"cps": "calculator", "whatif": "whatif", "budget": "budgets"}
+COMMAND_NAMES = {
+    "cps": "calculator",
+    "whatif": "whatif",
+    "budget": "budgets",
+    "export-focus": "focus_export",
+}
 
 
 def main(argv: list[str] | None = None) -> int:
