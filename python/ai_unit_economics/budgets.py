@@ -137,6 +137,7 @@ def add_arguments(commands: argparse._SubParsersAction) -> None:
         help="exit 1 when a budget's current status is at least this (for schedulers)",
     )
     parser.add_argument("--format", choices=("table", "json"), default="table")
+    parser.set_defaults(handler=run)
 
 
 def run(args: argparse.Namespace) -> int:

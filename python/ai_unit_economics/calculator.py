@@ -181,6 +181,7 @@ def add_arguments(commands: argparse._SubParsersAction) -> None:
         "--other-cost-per-intent", type=float, default=0.0, help="tools, infra, orchestration"
     )
     parser.add_argument("--format", choices=("table", "json"), default="table")
+    parser.set_defaults(handler=run)
 
 
 def run(args: argparse.Namespace) -> int:

@@ -8,7 +8,7 @@ import sys
 from datetime import date
 from pathlib import Path
 
-from . import budgets, calculator, catalogue, focus_export, whatif
+from . import budgets, calculator, catalogue, focus_export, report, whatif
 from .errors import BuildError, UserError
 from .warehouse import TARGETS
 
@@ -165,28 +165,21 @@ def build_parser() -> argparse.ArgumentParser:
     sql.add_argument("--confidence", type=float, default=0.95, help="interval level")
     sql.add_argument("--min-sample", type=int, default=100, help="sufficient-sample threshold")
 
-    # Commands that live in their own module: add_arguments(commands) and run(args).
+    # Commands that live in their own module: add_arguments(commands) registers the parser
+    # with set_defaults(handler=run).
     for module in COMMAND_MODULES:
         module.add_arguments(commands)
     return parser
 
 
-COMMAND_MODULES = (calculator, whatif, budgets, focus_export)
-# command name -> module name, for the commands of COMMAND_MODULES.
-COMMAND_NAMES = {
-    "cps": "calculator",
-    "whatif": "whatif",
-    "budget": "budgets",
-    "export-focus": "focus_export",
-}
+COMMAND_MODULES = (report, calculator, whatif, budgets, focus_export)
 
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    modules = {module.__name__.rsplit(".", 1)[-1]: module for module in COMMAND_MODULES}
     try:
-        if args.command in COMMAND_NAMES:
-            return modules[COMMAND_NAMES[args.command]].run(args)
+        if getattr(args, "handler", None):  # a command of COMMAND_MODULES
+            return args.handler(args)
         if args.command == "run":
             from .pipeline import run_pipeline
 

@@ -235,6 +235,7 @@ def add_arguments(commands: argparse._SubParsersAction) -> None:
     parser.add_argument("--db", type=Path, default=Path("aiue.duckdb"))
     parser.add_argument("--target", choices=TARGETS, default="duckdb")
     parser.add_argument("--out", type=Path, required=True, help="CSV file to write")
+    parser.set_defaults(handler=run)
 
 
 def run(args: argparse.Namespace) -> int:

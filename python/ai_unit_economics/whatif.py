@@ -529,6 +529,7 @@ def add_arguments(commands: argparse._SubParsersAction) -> None:
         "--ticket-cost", type=float, default=15.0, help="$ a ticket when the feature has none"
     )
     parser.add_argument("--confidence", type=float, default=DEFAULT_CONFIDENCE_LEVEL)
+    parser.set_defaults(handler=run)
 
 
 def run(args: argparse.Namespace) -> int:
