@@ -2,9 +2,18 @@
     map is read on each engine, and which attribute fills which genai_spans contract column
     (the aiue_attribute_aliases seed plus the var aiue_app_attribute_keys). -#}
 
+{#- Each span layout and its staging model (stg_aiue__otel_spans unions them in this order). -#}
+{% macro span_layout_models() -%}
+  {{ return({
+    'flat': 'stg_aiue__otel_flat_spans',
+    'otel_traces': 'stg_aiue__otel_traces_spans',
+    'litellm': 'stg_aiue__litellm_spend_logs',
+    'langfuse': 'stg_aiue__langfuse_observations'}) }}
+{%- endmacro %}
+
 {#- The span layouts var aiue_spans_layout names: a name, a comma-separated list or a list. -#}
 {% macro spans_layouts() -%}
-  {%- set known = ['flat', 'otel_traces', 'litellm', 'langfuse'] -%}
+  {%- set known = ai_unit_economics.span_layout_models().keys() | list -%}
   {%- set configured = var('aiue_spans_layout', 'flat') -%}
   {%- if configured is string -%}
     {%- set configured = configured.split(',') -%}
@@ -18,6 +27,9 @@
     {%- endif -%}
     {%- do layouts.append(name) -%}
   {%- endfor -%}
+  {%- if not layouts -%}
+    {{ exceptions.raise_compiler_error("var aiue_spans_layout names no layout; choose from " ~ known | join(', ')) }}
+  {%- endif -%}
   {{ return(layouts) }}
 {%- endmacro %}
 
@@ -35,28 +47,6 @@
     {{ return(false) }}
   {%- endif -%}
   {{ return(load_relation(source('aiue', 'langfuse_scores')) is not none) }}
-{%- endmacro %}
-
-
-{#- Source columns by lower-cased name -> (quoted name as the warehouse spells it, data type),
-    so a ClickHouse-cased table (TraceId) works on case-sensitive engines. -#}
-{% macro source_columns_by_name(relation) -%}
-  {%- set columns = {} -%}
-  {%- if execute -%}
-    {%- for column in adapter.get_columns_in_relation(relation) -%}
-      {%- do columns.update({column.name | lower: (adapter.quote(column.name), column.data_type | string)}) -%}
-    {%- endfor -%}
-  {%- endif -%}
-  {{ return(columns) }}
-{%- endmacro %}
-
-{#- The first of `names` the source has, as text; typed null when it has none. -#}
-{% macro source_text(columns, names) -%}
-  {%- for name in names if name in columns -%}
-    {%- if loop.first -%}{{ ai_unit_economics.clean_text(columns[name][0]) }}{%- endif -%}
-  {%- else -%}
-    cast(null as {{ dbt.type_string() }})
-  {%- endfor -%}
 {%- endmacro %}
 
 
@@ -151,8 +141,8 @@
 
 
 {#- Sum of the numeric values of the keys of a JSON object that contain `fragment`
-    (Langfuse's usageDetails: every key with 'input' is an input usage type). Null when no
-    key matches. -#}
+    (Langfuse's usageDetails: every key with 'input' is an input usage type), in fixed point
+    so that costs like 8e-05 + 0.0003 add up exactly. Null when no key matches. -#}
 {% macro json_sum_keys_containing(json_expression, fragment) -%}
   {{ return(adapter.dispatch('json_sum_keys_containing', 'ai_unit_economics')(json_expression, fragment)) }}
 {%- endmacro %}
@@ -171,7 +161,7 @@
         list_filter(
           map_entries(cast(json({{ json_expression }}) as map(varchar, varchar))),
           lambda entry: contains(entry.key, '{{ fragment }}')),
-        lambda entry: try_cast(entry.value as double)))
+        lambda entry: try_cast(entry.value as {{ ai_unit_economics.type_money() }})))
   end
 {%- endmacro %}
 
@@ -180,7 +170,7 @@
     when jsonb_typeof(cast({{ json_expression }} as jsonb)) = 'object' then (
       select sum(case
           when entry.value ~ '^-?[0-9]+([.][0-9]+)?([eE][-+]?[0-9]+)?$'
-            then cast(entry.value as double precision)
+            then cast(entry.value as {{ ai_unit_economics.type_money() }})
         end)
       from jsonb_each_text(cast({{ json_expression }} as jsonb)) as entry
       where position('{{ fragment }}' in entry.key) > 0)
@@ -192,8 +182,10 @@
     map_values(map_filter(
       from_json({{ json_expression }}, 'map<string,string>'),
       (k, v) -> instr(k, '{{ fragment }}') > 0)),
-    cast(null as double),
-    (total, value) -> coalesce(total, 0D) + coalesce(cast(value as double), 0D))
+    cast(null as {{ ai_unit_economics.type_money() }}),
+    (total, value) -> cast(
+      coalesce(total, 0) + coalesce(cast(value as {{ ai_unit_economics.type_money() }}), 0)
+      as {{ ai_unit_economics.type_money() }}))
 {%- endmacro %}
 
 
@@ -201,7 +193,7 @@
     Aliases: contract column <- attribute key. Read at compile time from the
     stg_aiue__seed_attribute_aliases view (a build creates it before the layout models, which
     depend on it), plus the application attribute keys of var aiue_app_attribute_keys (first,
-    in list order). Returns, per contract column, groups of {key, json_path, values,
+    in list order). Returns, per contract column, groups of {key, value_path, values,
     passthrough} in priority order. -#}
 {% macro attribute_aliases() -%}
   {%- set by_column = {} -%}
@@ -210,21 +202,21 @@
   {%- for column, keys in app_keys.items() -%}
     {%- for key in keys -%}
       {%- if key is mapping -%}
-        {%- do groups.append({'column': column, 'key': key['key'], 'json_path': key.get('json_path'), 'priority': loop.index - 1000, 'values': [], 'passthrough': true, 'app': true}) -%}
+        {%- do groups.append({'column': column, 'key': key['key'], 'value_path': key.get('value_path'), 'priority': loop.index - 1000, 'values': [], 'passthrough': true, 'app': true}) -%}
       {%- else -%}
-        {%- do groups.append({'column': column, 'key': key, 'json_path': none, 'priority': loop.index - 1000, 'values': [], 'passthrough': true, 'app': true}) -%}
+        {%- do groups.append({'column': column, 'key': key, 'value_path': none, 'priority': loop.index - 1000, 'values': [], 'passthrough': true, 'app': true}) -%}
       {%- endif -%}
     {%- endfor -%}
   {%- endfor -%}
   {%- for row in ai_unit_economics.attribute_alias_rows() -%}
     {%- set found = [] -%}
-    {%- for group in groups if group['column'] == row['contract_column'] and group['key'] == row['attribute_key'] and group['json_path'] == row['json_path'] -%}
+    {%- for group in groups if group['column'] == row['contract_column'] and group['key'] == row['attribute_key'] and group['value_path'] == row['value_path'] -%}
       {%- do found.append(group) -%}
     {%- endfor -%}
     {%- if found -%}
       {%- set group = found[0] -%}
     {%- else -%}
-      {%- set group = {'column': row['contract_column'], 'key': row['attribute_key'], 'json_path': row['json_path'], 'priority': row['priority'], 'values': [], 'passthrough': false, 'app': false} -%}
+      {%- set group = {'column': row['contract_column'], 'key': row['attribute_key'], 'value_path': row['value_path'], 'priority': row['priority'], 'values': [], 'passthrough': false, 'app': false} -%}
       {%- do groups.append(group) -%}
     {%- endif -%}
     {%- if row['when_value'] is none -%}
@@ -253,14 +245,14 @@
     {{ return([]) }}
   {%- endif -%}
   {%- set result = run_query(
-      "select contract_column, attribute_key, priority, json_path, when_value, then_value from "
+      "select contract_column, attribute_key, priority, value_path, when_value, then_value from "
       ~ relation ~ " where contract_column is not null and attribute_key is not null") -%}
   {%- set rows = [] -%}
   {%- for row in result.rows -%}
     {%- do rows.append({
         'contract_column': row[0], 'attribute_key': row[1],
         'priority': (row[2] if row[2] is not none else 1000000) | int,
-        'json_path': row[3], 'when_value': row[4], 'then_value': row[5]}) -%}
+        'value_path': row[3], 'when_value': row[4], 'then_value': row[5]}) -%}
   {%- endfor -%}
   {{ return(rows | sort(attribute='priority')) }}
 {%- endmacro %}
@@ -269,7 +261,7 @@
     {'kind': 'columns', 'columns': source_columns_by_name(...)}: a column of that name;
     {'kind': 'maps', 'span': (expression, type), 'resource': (expression, type)}: the span's
       attribute map, and for application attributes the resource's after it;
-    {'kind': 'json', 'documents': [(expression, [path keys])]}: application attributes only,
+    {'kind': 'document', 'documents': [(expression, [path keys])]}: application attributes only,
       inside JSON metadata. Returns the SQL, or none when the source cannot have the key. -#}
 {% macro alias_lookup(source, key, is_app) -%}
   {%- if source['kind'] == 'columns' -%}
@@ -283,7 +275,7 @@
       {{ return('coalesce(' ~ span ~ ', ' ~ ai_unit_economics.map_value(source['resource'][0], key, source['resource'][1]) ~ ')') }}
     {%- endif -%}
     {{ return(span) }}
-  {%- elif source['kind'] == 'json' -%}
+  {%- elif source['kind'] == 'document' -%}
     {%- if not is_app -%}
       {{ return(none) }}
     {%- endif -%}
@@ -297,14 +289,14 @@
 {%- endmacro %}
 
 {#- The SQL of one alias group: its key looked up in `source`, read inside by its
-    json_path, cleaned; none when the source cannot have the key. -#}
+    value_path, cleaned; none when the source cannot have the key. -#}
 {% macro alias_group_value(group, source) -%}
   {%- set value = ai_unit_economics.alias_lookup(source, group['key'], group['app']) -%}
   {%- if not value -%}
     {{ return(none) }}
   {%- endif -%}
-  {%- if group['json_path'] -%}
-    {%- set value = ai_unit_economics.json_path_text(value, group['json_path'].split('.')) -%}
+  {%- if group['value_path'] -%}
+    {%- set value = ai_unit_economics.json_path_text(value, group['value_path'].split('.')) -%}
   {%- endif -%}
   {{ return(ai_unit_economics.clean_text(value)) }}
 {%- endmacro %}
@@ -332,12 +324,17 @@
   {{ return({'select': selects, 'names': names}) }}
 {%- endmacro %}
 
+{#- A flat table's own column of the contract name, tried before any alias. -#}
+{% macro own_name_alias(column) -%}
+  {{ return([{'key': column, 'value_path': none, 'values': [], 'passthrough': true, 'app': false}]) }}
+{%- endmacro %}
+
 {% macro alias_group_id(group) -%}
-  {{ return(group['key'] ~ '|' ~ (group['json_path'] or '') ~ '|' ~ group['app']) }}
+  {{ return(group['key'] ~ '|' ~ (group['value_path'] or '') ~ '|' ~ group['app']) }}
 {%- endmacro %}
 
 {#- A contract column from its alias groups: the first alias that has a value, in priority
-    order; a json_path reads inside the value; when_value rows translate values (a value
+    order; a value_path reads inside the value; when_value rows translate values (a value
     no row names passes through only when the key also has a row without when_value).
     With `names` (from alias_attribute_columns), each alias is a column already computed;
     without, it is looked up in `source` inline (flat tables: a plain column). -#}

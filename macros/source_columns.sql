@@ -28,3 +28,24 @@
     cast(null as {{ dbt.type_bigint() }})
   {%- endif -%}
 {%- endmacro %}
+
+{#- Source columns by lower-cased name -> (quoted name as the warehouse spells it, data type),
+    so a ClickHouse-cased table (TraceId) works on case-sensitive engines. -#}
+{% macro source_columns_by_name(relation) -%}
+  {%- set columns = {} -%}
+  {%- if execute -%}
+    {%- for column in adapter.get_columns_in_relation(relation) -%}
+      {%- do columns.update({column.name | lower: (adapter.quote(column.name), column.data_type | string)}) -%}
+    {%- endfor -%}
+  {%- endif -%}
+  {{ return(columns) }}
+{%- endmacro %}
+
+{#- The first of `names` the source has, as text; typed null when it has none. -#}
+{% macro source_text(columns, names) -%}
+  {%- for name in names if name in columns -%}
+    {%- if loop.first -%}{{ ai_unit_economics.clean_text(columns[name][0]) }}{%- endif -%}
+  {%- else -%}
+    cast(null as {{ dbt.type_string() }})
+  {%- endfor -%}
+{%- endmacro %}

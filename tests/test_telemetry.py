@@ -292,3 +292,342 @@ def test_each_input_form_matches_an_independent_reading(
     assert math.isclose(
         sum(row["token_cost"] for row in reported), float(expected_cost), rel_tol=1e-9
     )
+
+
+# --- what each layout keeps ------------------------------------------------------------------
+
+
+def by_span(built: Build, model: str = "aiue__llm_calls") -> dict[str, dict]:
+    return {row["span_id"]: row for row in built.records(f"select * from main_aiue.{model}")}
+
+
+def test_openinference_names_fill_the_contract(form_builds: dict[str, Build]) -> None:
+    built = form_builds["otlp_openinference"]
+    calls = by_span(built)
+    llm = calls["d1e2f3a4b5c6d7e8"]
+    assert (llm["operation_name"], llm["provider_name"]) == ("chat", "openai")
+    assert (llm["request_model"], llm["response_model"]) == (
+        "gpt-4o-mini",
+        "gpt-4o-mini-2024-07-18",
+    )
+    assert (llm["input_tokens"], llm["cache_read_input_tokens"], llm["output_tokens"]) == (
+        1412, 1024, 188,
+    )  # fmt: skip
+    # feature and intent from the metadata JSON attribute; the conversation from session.id
+    assert (llm["feature_tag"], llm["intent_id"], llm["conversation_id"], llm["user_id"]) == (
+        "support_chat", "rag-intent-1", "conv-rag-1", "user-42",
+    )  # fmt: skip
+    sonnet = calls["b4c5d6e7f8a9b0c1"]
+    assert (sonnet["cache_read_input_tokens"], sonnet["reasoning_output_tokens"]) == (1100, 20)
+    haiku = calls["f2a3b4c5d6e7f8a9"]
+    assert (haiku["cache_read_input_tokens"], haiku["cache_creation_input_tokens"]) == (800, 300)
+    assert haiku["intent_id"] == "conv-trip-7"  # no intent_id: the conversation
+    assert calls["c9c2d4e3f1a0b5c6"]["operation_name"] == "embeddings"
+    tool = calls["a3b4c5d6e7f8a9b0"]
+    assert (tool["operation_name"], tool["tool_name"]) == ("execute_tool", "get_weather")
+    failed = calls["c5d6e7f8a9b0c1d2"]  # the model only inside llm.invocation_parameters
+    assert (failed["status_code"], failed["request_model"], failed["tokens"]) == (
+        "ERROR", "gpt-4o-mini", 0,
+    )  # fmt: skip
+    left_out = by_span(built, "aiue__rejected_spans")
+    assert {span: row["operation_name"] for span, row in left_out.items()} == {
+        "00f067aa0ba902b7": None,  # the HTTP server span
+        "a2fb4a1d1a96d312": "chain",
+        "b7ad6b7169203331": "retrieval",
+        "e1f2a3b4c5d6e7f8": "invoke_agent",  # repeats its children's 2,700 + 210 tokens
+    }
+    assert {row["rejection_kind"] for row in left_out.values()} == {"not_a_call"}
+
+
+def test_non_call_spans_are_reported_apart_from_invalid_rows(
+    form_builds: dict[str, Build],
+) -> None:
+    from ai_unit_economics.pipeline import build_notes
+
+    notes = build_notes("duckdb", form_builds["otlp_openinference"].db_path)
+    assert (
+        "4 agent/workflow and other non-call spans kept out of costs, as designed "
+        "(rejection_kind not_a_call in main_aiue.aiue__rejected_spans)." in notes
+    )
+    assert not any(note.startswith("Rejected with a reason") for note in notes)
+
+
+def test_span_events_are_one_row_per_attribute(form_builds: dict[str, Build]) -> None:
+    """OpenLLMetry's exception and chunk events, counted from the raw file."""
+    built = form_builds["otlp_openllmetry"]
+    expected = []
+    path = built.input_dir / "otlp" / "otlp_openllmetry_0.62.4.jsonl"
+    for line in path.read_text().splitlines():
+        for resource_spans in json.loads(line)["resourceSpans"]:
+            for scope_spans in resource_spans["scopeSpans"]:
+                for span in scope_spans["spans"]:
+                    for index, event in enumerate(span.get("events", []), start=1):
+                        keys = [a["key"] for a in event.get("attributes", [])] or [None]
+                        expected += [(span["spanId"], index, event["name"], key) for key in keys]
+    events = built.query(
+        "select span_id, event_index, event_name, attribute_key, event_at, attribute_value "
+        "from main_aiue.stg_aiue__otel_span_events"
+    )
+    assert sorted(expected, key=repr) == sorted((row[:4] for row in events), key=repr)
+    assert len(expected) == 202
+    exception = next(row for row in events if row[3] == "exception.type")
+    assert exception[5] == "openai.NotFoundError"
+    assert exception[4] is not None and exception[4].year == 2026
+
+
+def test_litellm_spend_logs(form_builds: dict[str, Build]) -> None:
+    calls = by_span(form_builds["litellm"])
+    assert all(row["trace_id"] == row["span_id"] == row["response_id"] for row in calls.values())
+    assert {row["cost_source"] for row in calls.values()} == {"gateway_reported"}
+    first_call = calls["chatcmpl-B7xLq3N9a1"]
+    assert first_call["reported_cost"] == Decimal("0.000009")  # written 9e-06
+    assert (first_call["feature_tag"], first_call["intent_id"]) == ("support_chat", "ticket-1001")
+    assert first_call["conversation_id"] == "sess-5f2a"
+    azure = calls["chatcmpl-B7xLr0Qk7Z"]
+    assert (azure["provider_name"], azure["response_model"], azure["request_model"]) == (
+        "azure", "gpt-4o-mini-2024-07-18", "gpt-4o-mini",
+    )  # fmt: skip
+    assert (azure["cache_read_input_tokens"], azure["turn_index"]) == (1024, 2)
+    haiku = calls["msg_01XFDUDYJgAACzvnptvVoYEL"]
+    assert (haiku["cache_read_input_tokens"], haiku["cache_creation_input_tokens"]) == (500, 200)
+    assert (haiku["attempt"], haiku["is_retry"]) == (2, True)
+    failed = calls["chatcmpl-failed-7d1e"]
+    assert (failed["status_code"], failed["error_type"]) == ("ERROR", "RateLimitError")
+    assert calls["chatcmpl-C1reason9"]["reasoning_output_tokens"] == 320
+    assert calls["embd-31c0f1"]["operation_name"] == "embeddings"
+    image = by_span(form_builds["litellm"], "aiue__rejected_spans")["img-0b6e2a"]
+    assert (image["rejection_kind"], image["operation_name"]) == ("not_a_call", "aimage_generation")
+
+
+def test_langfuse_observations_and_scores(form_builds: dict[str, Build]) -> None:
+    built = form_builds["langfuse"]
+    calls = by_span(built)
+    answer = calls["2d3e4f5a6b7c8d9e"]
+    assert (answer["input_tokens"], answer["cache_read_input_tokens"], answer["output_tokens"]) == (
+        1900, 1024, 140,
+    )  # fmt: skip
+    assert (answer["feature_tag"], answer["intent_id"], answer["prompt_version"]) == (
+        "doc_qa", "sess-doc-9", "3",
+    )  # fmt: skip
+    assert answer["reported_cost"] == Decimal("0.0002922")
+    plan = calls["5a6b7c8d9e0f1a2b"]  # costDetails without total: the sum of its parts
+    assert plan["reported_cost"] == Decimal("0.001044")
+    assert (plan["input_tokens"], plan["cache_creation_input_tokens"]) == (1200, 300)
+    retry = calls["7c8d9e0f1a2b3c4d"]
+    assert (retry["status_code"], retry["error_type"], retry["attempt"]) == (
+        "ERROR", "upstream timeout after 30s", 2,
+    )  # fmt: skip
+    events = built.query(
+        "select span_id, event_index, attribute_key, attribute_value "
+        "from main_aiue.stg_aiue__otel_span_events where event_name = 'gen_ai.evaluation.result'"
+    )
+    assert sorted(events, key=repr) == sorted(
+        [
+            ("2d3e4f5a6b7c8d9e", 1, "gen_ai.evaluation.name", "helpfulness"),
+            ("2d3e4f5a6b7c8d9e", 1, "gen_ai.evaluation.score.value", "0.9"),
+            ("2d3e4f5a6b7c8d9e", 1, "gen_ai.evaluation.explanation", "cites the right section"),
+            (None, 1, "gen_ai.evaluation.name", "resolved"),
+            (None, 1, "gen_ai.evaluation.score.value", "1"),
+            (None, 1, "gen_ai.evaluation.score.label", "True"),
+            ("5a6b7c8d9e0f1a2b", 1, "gen_ai.evaluation.name", "tone"),
+            ("5a6b7c8d9e0f1a2b", 1, "gen_ai.evaluation.score.value", "0"),
+            ("5a6b7c8d9e0f1a2b", 1, "gen_ai.evaluation.score.label", "polite"),
+            ("5a6b7c8d9e0f1a2b", 2, "gen_ai.evaluation.name", "helpfulness"),
+            ("5a6b7c8d9e0f1a2b", 2, "gen_ai.evaluation.score.value", "0.4"),
+        ],
+        key=repr,
+    )
+
+
+def test_flat_attribute_names_and_missing_operations(form_builds: dict[str, Build]) -> None:
+    built = form_builds["flat_attribute_names"]
+    calls = by_span(built)
+    assert set(calls) == {"call-1", "call-2", "emb-1", "legacy"}
+    assert (calls["call-1"]["provider_name"], calls["call-1"]["feature_tag"]) == ("openai", "ask")
+    assert calls["call-1"]["cache_read_input_tokens"] == 1024
+    assert calls["legacy"]["operation_name"] == "chat"  # no operation: inferred
+    assert built.query("select inferred_call_rows from main_aiue.aiue__span_sources") == [(1,)]
+    left_out = by_span(built, "aiue__rejected_spans")
+    assert set(left_out) == {"root", "agent"}  # the agent's tokens repeat its children's
+
+
+# --- the OTLP reader: documented variants and refusals (no dbt build) -----------------------
+
+
+def otlp_raw_rows(folder: Path) -> list[tuple]:
+    """The otel_traces raw rows the loader makes from an OTLP folder, without the file and row,
+    and without kind and status, which stay as written (staging normalises them)."""
+    from ai_unit_economics.inputs import find_inputs
+    from ai_unit_economics.loaders import load_duckdb
+
+    db_path = folder.parent / f"{folder.name}.duckdb"
+    load_duckdb(db_path, find_inputs(folder))
+    with duckdb.connect(str(db_path)) as connection:
+        return sorted(
+            connection.execute(
+                """
+                select timestamp, traceid, spanid, parentspanid, spanname, servicename,
+                    spanattributes, duration, "events.timestamp", "events.name",
+                    "events.attributes"
+                from aiue_raw.otel_traces
+                """
+            ).fetchall(),
+            key=repr,
+        )
+
+
+def snake_case(value: object) -> object:
+    import re
+
+    if isinstance(value, dict):
+        return {re.sub(r"(?<!^)(?=[A-Z])", "_", k).lower(): snake_case(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [snake_case(item) for item in value]
+    return value
+
+
+def protobuf_json(document: dict) -> dict:
+    """The protobuf JSON mapping of the same export: snake_case fields, base64 ids, numbers as
+    numbers, enums by name."""
+    import base64
+
+    converted = snake_case(document)
+    for resource_spans in converted["resource_spans"]:
+        for scope_spans in resource_spans["scope_spans"]:
+            for span in scope_spans["spans"]:
+                for field in ("trace_id", "span_id"):
+                    span[field] = base64.b64encode(bytes.fromhex(span[field])).decode()
+                for field in ("start_time_unix_nano", "end_time_unix_nano"):
+                    span[field] = int(span[field])
+                span["kind"] = "SPAN_KIND_CLIENT"
+                if span["status"].get("code") == 2:
+                    span["status"]["code"] = "STATUS_CODE_ERROR"
+    return converted
+
+
+def test_otlp_variants_load_the_same_spans(tmp_path: Path) -> None:
+    import gzip
+
+    source = TELEMETRY / "otlp_openllmetry" / "otlp" / "otlp_openllmetry_0.62.4.jsonl"
+    expected = otlp_raw_rows(stage("otlp_openllmetry", tmp_path, with_prices=False))
+    document = json.loads(source.read_text())
+    variants = {
+        "pretty.json": json.dumps(document, indent=2).encode(),
+        "protobuf.json": json.dumps(protobuf_json(document)).encode(),
+        "twice.jsonl.gz": gzip.compress((json.dumps(document) + "\n").encode()),
+    }
+    for name, content in variants.items():
+        folder = tmp_path / name.split(".")[0]
+        (folder / "otlp").mkdir(parents=True)
+        (folder / "otlp" / name).write_bytes(content)
+        assert otlp_raw_rows(folder) == expected, name
+    assert expected[0][1] == expected[0][1].lower() and len(expected[0][1]) == 32
+
+
+def test_otlp_refusals_name_the_file(tmp_path: Path) -> None:
+    from ai_unit_economics.errors import UserError
+    from ai_unit_economics.inputs import find_inputs
+    from ai_unit_economics.loaders import load_duckdb
+
+    cases = {
+        "logs.json": ('{"resourceLogs": []}', "holds JSON but no OTLP traces"),
+        "broken.jsonl": ('{"resourceSpans": [', "cannot be read as OTLP JSON"),
+    }
+    for name, (content, message) in cases.items():
+        folder = tmp_path / name.split(".")[0]
+        (folder / "otlp").mkdir(parents=True)
+        (folder / "otlp" / name).write_text(content)
+        with pytest.raises(UserError, match=message) as refused:
+            load_duckdb(tmp_path / f"{name}.duckdb", find_inputs(folder))
+        assert name in str(refused.value)
+    empty = tmp_path / "empty"
+    (empty / "otlp").mkdir(parents=True)
+    with pytest.raises(UserError, match="holds no OTLP export files"):
+        find_inputs(empty)
+    both = stage("otlp_openai_v2", tmp_path / "both", with_prices=False)
+    shutil.copy(TELEMETRY / "otel_traces_parquet" / "otel_traces.parquet", both)
+    with pytest.raises(UserError, match="both hold spans in the Collector's shapes"):
+        find_inputs(both)
+
+
+def test_a_json_cell_that_is_not_json_names_file_row_and_column(tmp_path: Path) -> None:
+    from ai_unit_economics.errors import UserError
+    from ai_unit_economics.inputs import find_inputs
+    from ai_unit_economics.loaders import load_duckdb
+
+    folder = stage("litellm", tmp_path, with_prices=False)
+    path = folder / "litellm_spend_logs.csv"
+    lines = path.read_text().splitlines()
+    lines[3] = lines[3].replace('"{""user_api_key""', '"{""user_api_key"" cut off', 1)
+    path.write_text("\n".join(lines) + "\n")
+    with pytest.raises(UserError, match=r"row 3, column 'metadata' is not valid JSON") as refused:
+        load_duckdb(tmp_path / "x.duckdb", find_inputs(folder))
+    assert str(path) in str(refused.value)
+
+
+# --- names as data: a vendor's names by seed rows, application keys by var -------------------
+
+
+def vendor_otlp(folder: Path) -> None:
+    """Spans of a made-up vendor SDK: its own attribute names for everything."""
+    spans = [
+        {
+            "traceId": f"{index:032x}",
+            "spanId": f"{index:016x}",
+            "name": "acme generate",
+            "kind": 3,
+            "startTimeUnixNano": str(1_790_000_000_000_000_000 + index),
+            "endTimeUnixNano": str(1_790_000_001_000_000_000 + index),
+            "attributes": [
+                {"key": key, "value": {"stringValue": value}}
+                for key, value in [
+                    ("acme.op", op),
+                    ("acme.vendor", "openai"),
+                    ("acme.model", "gpt-4o-mini-2024-07-18"),
+                    ("acme.tokens.in", "1000"),
+                    ("acme.tokens.out", "100"),
+                    ("team.feature", "search"),
+                ]
+                if op == "generate" or key in ("acme.op", "team.feature")
+            ],
+        }
+        for index, op in enumerate(["generate", "generate", "plan"], start=1)
+    ]
+    document = {"resourceSpans": [{"resource": {}, "scopeSpans": [{"spans": spans}]}]}
+    (folder / "otlp").mkdir(parents=True)
+    (folder / "otlp" / "acme.jsonl").write_text(json.dumps(document) + "\n")
+
+
+def test_a_vendors_names_are_added_as_seed_rows(tmp_path: Path) -> None:
+    bundled = Path(__file__).resolve().parents[1] / "seeds" / "aiue_attribute_aliases.csv"
+    assert "acme." not in bundled.read_text()  # nothing maps these names without the rows
+    data = tmp_path / "data"
+    vendor_otlp(data)
+    (data / "seeds").mkdir()
+    shutil.copy(TELEMETRY / "prices" / "aiue_model_prices.csv", data / "seeds")
+    (data / "seeds" / "aiue_attribute_aliases.csv").write_text(
+        bundled.read_text()
+        + "operation_name,acme.op,5,,generate,chat,acme\n"
+        + "provider_name,acme.vendor,5,,,,acme\n"
+        + "response_model,acme.model,5,,,,acme\n"
+        + "input_tokens,acme.tokens.in,5,,,,acme\n"
+        + "output_tokens,acme.tokens.out,5,,,,acme\n"
+    )
+    from ai_unit_economics.pipeline import run_pipeline
+
+    run_pipeline(
+        data,
+        tmp_path / "aiue.duckdb",
+        variables={"aiue_app_attribute_keys": {"feature_tag": ["team.feature"]}},
+    )
+    built = Build(data, tmp_path / "aiue.duckdb")
+    calls = built.query(
+        "select operation_name, feature_tag, input_tokens, output_tokens, estimated_token_cost "
+        "from main_aiue.aiue__llm_calls"
+    )
+    # 1000 x $0.15 + 100 x $0.60 per 1M = $0.00021 a call; a 'plan' step has no seed row
+    # translating it (and no model or tokens to infer a call from): not a call
+    assert calls == [("chat", "search", 1000, 100, Decimal("0.00021"))] * 2
+    assert built.query(
+        "select operation_name, rejection_kind from main_aiue.aiue__rejected_spans"
+    ) == [(None, "not_a_call")]

@@ -86,9 +86,7 @@ with open(sys.argv[3], "wb") as handle:
 """
 
 
-def build_in_process(
-    target: str, data: Path, work: Path, env: dict[str, str]
-) -> TelemetryBuild:
+def build_in_process(target: str, data: Path, work: Path, env: dict[str, str]) -> TelemetryBuild:
     db_path = work / "aiue.duckdb"
     with environment(env):
         started = time.monotonic()

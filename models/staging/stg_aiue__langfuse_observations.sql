@@ -20,7 +20,7 @@
 {%- set cost_details = columns.get('costdetails', (null_text, ''))[0] -%}
 {%- set usage = columns.get('usage', (null_text, ''))[0] -%}
 {%- set metadata = columns.get('metadata', (null_text, ''))[0] -%}
-{%- set app_source = {'kind': 'json', 'documents': [(metadata, [])]} -%}
+{%- set app_source = {'kind': 'document', 'documents': [(metadata, [])]} -%}
 
 with source as (
 

@@ -15,7 +15,7 @@
 {%- set columns = ai_unit_economics.source_columns_by_name(source_relation) -%}
 {%- set aliases = ai_unit_economics.attribute_aliases() -%}
 {%- set metadata = columns.get('metadata', ('cast(null as ' ~ dbt.type_string() ~ ')', ''))[0] -%}
-{%- set app_source = {'kind': 'json', 'documents': [
+{%- set app_source = {'kind': 'document', 'documents': [
     (metadata, ['spend_logs_metadata']), (metadata, ['requester_metadata'])]} -%}
 {%- set usage = ['usage_object'] -%}
 

@@ -23,8 +23,7 @@ mapped as (
 
     select
         {% for column in ai_unit_economics.span_contract_columns() -%}
-        {%- set own_name = [{'key': column, 'json_path': none, 'values': [], 'passthrough': true, 'app': false}] -%}
-        {{ ai_unit_economics.aliased_value(own_name + aliases.get(column, []), lookup) }} as raw_{{ column }},
+        {{ ai_unit_economics.aliased_value(ai_unit_economics.own_name_alias(column) + aliases.get(column, []), lookup) }} as raw_{{ column }},
         {% endfor -%}
         cast(null as {{ dbt.type_string() }}) as raw_duration_nanos,
         'flat' as source_layout,

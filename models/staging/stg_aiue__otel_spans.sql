@@ -2,8 +2,7 @@
     the layout models map names (text), this model parses values with the same rules on
     every engine (macros/parsing.sql). raw_* columns keep what was given so a rejection can
     name the bad value; source_layout, source_file and source_row_number say where it was. -#}
-{%- set layouts = ['stg_aiue__otel_flat_spans', 'stg_aiue__otel_traces_spans',
-    'stg_aiue__litellm_spend_logs', 'stg_aiue__langfuse_observations'] -%}
+{%- set layouts = ai_unit_economics.span_layout_models().values() | list -%}
 {%- set lowercased = ['provider_name', 'request_model', 'response_model', 'operation_name'] -%}
 {%- set counts = ['input_tokens', 'output_tokens', 'cache_read_input_tokens',
     'cache_creation_input_tokens', 'reasoning_output_tokens', 'attempt', 'turn_index'] -%}
@@ -12,7 +11,9 @@ with unioned as (
 
     {% for model in layouts -%}
     select
-        {{ ai_unit_economics.layout_output_columns() | join(',\n        ') }}
+        {% for column in ai_unit_economics.layout_output_columns() -%}
+        {{ column }}{{ "," if not loop.last }}
+        {% endfor -%}
     from {{ ref(model) }}
     {{ 'union all' if not loop.last }}
     {% endfor %}

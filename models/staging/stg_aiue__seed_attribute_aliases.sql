@@ -11,7 +11,7 @@ final as (
     select
         lower({{ ai_unit_economics.clean_text('contract_column') }}) as contract_column,
         {{ ai_unit_economics.clean_text('attribute_key') }} as attribute_key,
-        {{ ai_unit_economics.clean_text('json_path') }} as json_path,
+        {{ ai_unit_economics.clean_text('value_path') }} as value_path,
         {{ ai_unit_economics.clean_text('when_value') }} as when_value,
         {{ ai_unit_economics.clean_text('then_value') }} as then_value,
         lower({{ ai_unit_economics.clean_text('convention') }}) as convention,

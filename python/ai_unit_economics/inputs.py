@@ -113,11 +113,9 @@ def find_inputs(input_dir: Path) -> dict[str, InputFile | None]:
 
 
 def span_layouts(inputs: dict[str, InputFile | None]) -> list[str]:
-    """The span layouts present (var aiue_spans_layout), in the staging union's order."""
-    from .project import SPAN_LAYOUTS
-
-    present = {item.layout for item in inputs.values() if item is not None and item.layout}
-    return [layout for layout in SPAN_LAYOUTS if layout in present]
+    """The span layouts present (var aiue_spans_layout)."""
+    layouts = [item.layout for item in inputs.values() if item is not None and item.layout]
+    return list(dict.fromkeys(layouts))
 
 
 def check_required_columns(input_file: InputFile, columns: list[str]) -> None:

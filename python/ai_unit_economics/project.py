@@ -83,7 +83,7 @@ SEED_COLUMNS: dict[str, list[str]] = {
         "contract_column",
         "attribute_key",
         "priority",
-        "json_path",
+        "value_path",
         "when_value",
         "then_value",
         "convention",
@@ -99,6 +99,21 @@ SEED_COLUMNS: dict[str, list[str]] = {
         "valid_from",
         "valid_to",
         "source",
+    ],
+    # Budgets (docs/budgets.md).
+    "aiue_budgets": [
+        "budget_id",
+        "scope",
+        "scope_value",
+        "period",
+        "metric",
+        "limit_amount",
+        "warn_at",
+        "error_at",
+        "currency",
+        "valid_from",
+        "valid_to",
+        "note",
     ],
 }
 
@@ -185,9 +200,6 @@ INPUT_SPECS: tuple[InputSpec, ...] = (
 )
 
 INPUTS: dict[str, InputSpec] = {spec.name: spec for spec in INPUT_SPECS}
-
-# The span layouts, in the order the staging union lists them (var aiue_spans_layout).
-SPAN_LAYOUTS: tuple[str, ...] = ("flat", "otel_traces", "litellm", "langfuse")
 
 # Required columns by raw table (lower-cased), for the loaders' checks.
 INPUT_REQUIRED_COLUMNS: dict[str, list[str]] = {
