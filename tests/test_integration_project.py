@@ -168,14 +168,17 @@ def installed_package() -> Path:
 
 
 def build_project(
-    engine: str, engine_env: dict[str, str], target_path: Path, connect: Callable[[], Any]
+    engine: str,
+    engine_env: dict[str, str],
+    target_path: Path,
+    log_path: Path,
+    connect: Callable[[], Any],
 ) -> ProjectBuild:
     """The README's steps: land the raw tables (the pipeline), then `dbt build` the rest."""
     env = dbt_env(engine_env)
-    paths = ["--target", engine, "--target-path", str(target_path)]
-    paths += ["--log-path", str(target_path.parent / f"logs-{engine}")]
+    paths = ["--target", engine, "--target-path", str(target_path), "--log-path", str(log_path)]
     dbt = str(BIN / "dbt")
-    run_in_project([dbt, "seed", "--select", "tag:raw_landing", *paths], env)
+    run_in_project([dbt, "seed", "--select", "tag:raw_landing", "--full-refresh", *paths], env)
     run_in_project([dbt, "build", "--exclude", "tag:raw_landing", *paths], env)
     schemas = ", ".join(f"'{schema}'" for schema in (USER_SCHEMA, PACKAGE_SCHEMA, RAW_SCHEMA))
     _, relations = fetch(
@@ -220,6 +223,7 @@ def integration_duckdb(
         "duckdb",
         engine_env,
         PROJECT / "target",
+        work / "logs",
         lambda: duckdb.connect(str(db_path), read_only=True),
     )
     built.metricflow = query_metricflow(dbt_env(engine_env), work / "mf.csv")
@@ -232,7 +236,7 @@ def integration_postgres(
 ) -> ProjectBuild:
     work = tmp_path_factory.mktemp("integration_postgres")
     return build_project(
-        "postgres", postgres_server.env(), work / "target", postgres_server.connect
+        "postgres", postgres_server.env(), work / "target", work / "logs", postgres_server.connect
     )
 
 
@@ -280,6 +284,7 @@ def normalised_type(kind: str) -> str:
     kind = re.sub(r"\s*\(.*\)", "", kind.lower())
     return {
         "decimal": "numeric",
+        "double": "double precision",
         "timestamp": "timestamp without time zone",
         "character varying": "varchar",
     }.get(kind, kind)
@@ -293,7 +298,7 @@ def test_raw_tables_are_landed_typed(request: pytest.FixtureRequest, engine: str
     assert landed == declared
     assert {
         "timestamp with time zone", "timestamp without time zone", "bigint", "integer",
-        "boolean", "numeric", "varchar",
+        "boolean", "numeric", "double precision", "varchar",
     } == set(declared.values())  # fmt: skip
 
 
@@ -383,9 +388,10 @@ def test_metricflow_keeps_the_users_metrics_and_the_packages_apart(
     assert not math.isclose(got["total_cost"], got["aiue_total_cost"])
 
 
-def test_the_dataset_exercises_billing_and_time_zones(root_build: RootBuild) -> None:
-    """What the comparison covers: every cost source, invoice money left unallocated, and a
-    span written with a +02:00 offset whose UTC day is the day before its local one."""
+def test_the_dataset_exercises_billing_time_zones_and_small_floats(root_build: RootBuild) -> None:
+    """What the comparison covers: every cost source, invoice money left unallocated, a span
+    written with a +02:00 offset whose UTC day is the day before its local one, and a reported
+    cost below 1e-4, which a DOUBLE column gives as text in exponent notation."""
     calls = records(root_build.marts["aiue__llm_calls"])
     assert {"invoice_exact", "invoice_share", "estimated"} <= {c["cost_source"] for c in calls}
     buckets = records(root_build.marts["aiue__cost_reconciliation"])
@@ -401,3 +407,7 @@ def test_the_dataset_exercises_billing_and_time_zones(root_build: RootBuild) -> 
         utc_day = started.astimezone(UTC).date()
         assert utc_day != started.date()
         assert by_span[(span["trace_id"], span["span_id"])]["call_date"] == utc_day
+        assert Decimal(span["reported_cost"]) < Decimal("1e-4")
+        assert by_span[(span["trace_id"], span["span_id"])]["reported_cost"] == Decimal(
+            span["reported_cost"]
+        )
