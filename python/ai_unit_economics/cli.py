@@ -8,7 +8,7 @@ import sys
 from datetime import date
 from pathlib import Path
 
-from . import catalogue
+from . import budgets, calculator, catalogue, focus_export, report, whatif
 from .errors import BuildError, UserError
 from .warehouse import TARGETS
 
@@ -164,12 +164,22 @@ def build_parser() -> argparse.ArgumentParser:
     sql.add_argument("--to", dest="date_to", type=_date)
     sql.add_argument("--confidence", type=float, default=0.95, help="interval level")
     sql.add_argument("--min-sample", type=int, default=100, help="sufficient-sample threshold")
+
+    # Commands that live in their own module: add_arguments(commands) registers the parser
+    # with set_defaults(handler=run).
+    for module in COMMAND_MODULES:
+        module.add_arguments(commands)
     return parser
+
+
+COMMAND_MODULES = (report, calculator, whatif, budgets, focus_export)
 
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
+        if getattr(args, "handler", None):  # a command of COMMAND_MODULES
+            return args.handler(args)
         if args.command == "run":
             from .pipeline import run_pipeline
 
