@@ -12,18 +12,22 @@
   end
 {%- endmacro %}
 
-{#- Plain decimals (up to 15 decimals: money's scale), then the forms real exports print:
-    more decimals (a float's 0.30000000000000004, cut to 15 so every engine rounds alike)
-    and scientific notation (LiteLLM's spend 9e-06; the exponent keeps the value inside 23
-    integer digits). -#}
+{#- A number as text, as exports and warehouses write it: plain and signed ('+1.5', '.5',
+    '-3'); with more than 15 decimals (a float's 0.30000000000000004), cut to 15 so every engine
+    rounds alike; or with an exponent (LiteLLM's spend 9e-06, a DOUBLE as text '4.275e-05';
+    positive exponents stay small enough to fit a money type). -#}
+{% macro number_pattern() -%}
+^[-+]?([0-9]{1,20}([.][0-9]*)?|[.][0-9]+)([eE](-[0-9]{1,3}|[+]?[0-7]))?$
+{%- endmacro %}
+
 {% macro parse_decimal(expression, type=none) -%}
   {%- set target_type = type or ai_unit_economics.type_money() -%}
   case
-    when {{ ai_unit_economics.regex_matches(expression, '^-?[0-9]{1,20}([.][0-9]{1,15})?$') }}
+    when {{ ai_unit_economics.regex_matches(expression, '^[-+]?([0-9]{1,20}([.][0-9]{0,15})?|[.][0-9]{1,15})$') }}
       then cast({{ expression }} as {{ target_type }})
-    when {{ ai_unit_economics.regex_matches(expression, '^-?[0-9]{1,20}[.][0-9]{16,40}$') }}
-      then cast({{ ai_unit_economics.regex_replace(expression, '^(-?[0-9]+[.][0-9]{15})[0-9]+$', '\\1') }} as {{ target_type }})
-    when {{ ai_unit_economics.regex_matches(expression, '^-?[0-9]{1,13}([.][0-9]{1,20})?[eE]([-][0-9]{1,3}|[+]?[0-9])$') }}
+    when {{ ai_unit_economics.regex_matches(expression, '^[-+]?[0-9]{0,20}[.][0-9]{16,40}$') }}
+      then cast({{ ai_unit_economics.regex_replace(expression, '^([-+]?[0-9]*[.][0-9]{15})[0-9]+$', '\\1') }} as {{ target_type }})
+    when {{ ai_unit_economics.regex_matches(expression, ai_unit_economics.number_pattern()) }}
       then cast({{ expression }} as {{ target_type }})
   end
 {%- endmacro %}
