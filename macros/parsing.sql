@@ -20,16 +20,20 @@
 ^[-+]?([0-9]{1,20}([.][0-9]*)?|[.][0-9]+)([eE](-[0-9]{1,3}|[+]?[0-7]))?$
 {%- endmacro %}
 
+{#- One cast around the case, not one per branch: Postgres drops the type modifier of a case
+    expression, and a column typed plain numeric prints 0.000009 where numeric(38, 15) prints
+    0.000009000000000 (dbt unit tests compare the printed values). -#}
 {% macro parse_decimal(expression, type=none) -%}
-  {%- set target_type = type or ai_unit_economics.type_money() -%}
-  case
-    when {{ ai_unit_economics.regex_matches(expression, '^[-+]?([0-9]{1,20}([.][0-9]{0,15})?|[.][0-9]{1,15})$') }}
-      then cast({{ expression }} as {{ target_type }})
-    when {{ ai_unit_economics.regex_matches(expression, '^[-+]?[0-9]{0,20}[.][0-9]{16,40}$') }}
-      then cast({{ ai_unit_economics.regex_replace(expression, '^([-+]?[0-9]*[.][0-9]{15})[0-9]+$', '\\1') }} as {{ target_type }})
-    when {{ ai_unit_economics.regex_matches(expression, ai_unit_economics.number_pattern()) }}
-      then cast({{ expression }} as {{ target_type }})
-  end
+  cast(
+    case
+      when {{ ai_unit_economics.regex_matches(expression, '^[-+]?([0-9]{1,20}([.][0-9]{0,15})?|[.][0-9]{1,15})$') }}
+        then {{ expression }}
+      when {{ ai_unit_economics.regex_matches(expression, '^[-+]?[0-9]{0,20}[.][0-9]{16,40}$') }}
+        then {{ ai_unit_economics.regex_replace(expression, '^([-+]?[0-9]*[.][0-9]{15})[0-9]+$', '\\1') }}
+      when {{ ai_unit_economics.regex_matches(expression, ai_unit_economics.number_pattern()) }}
+        then {{ expression }}
+    end as {{ type or ai_unit_economics.type_money() }}
+  )
 {%- endmacro %}
 
 {% macro parse_boolean(expression) -%}

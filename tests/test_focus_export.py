@@ -304,8 +304,8 @@ def test_effective_cost_sums_to_the_allocated_total_exactly(
         "select sum(allocated_cost) from main_aiue.aiue__cost_reconciliation"
     )
     assert exported == allocated
-    # tests/fixtures/billing/README.md: 48.35495 of the 96.60695 billed landed on calls
-    assert exported == Decimal("48.35495")
+    # tests/fixtures/billing/README.md: 48.60495 of the 96.60695 billed landed on calls
+    assert exported == Decimal("48.60495")
 
 
 def test_export_equals_the_reconciliation_per_provider(
@@ -363,6 +363,6 @@ def test_cli_writes_the_file_and_its_total(
 ) -> None:
     out = tmp_path / "allocated.csv"
     assert aiue(["export-focus", "--db", str(billing_build.db_path), "--out", str(out)]) == 0
-    assert "EffectiveCost 48.35495 allocated in total" in capsys.readouterr().out
+    assert "EffectiveCost 48.60495 allocated in total" in capsys.readouterr().out
     header, _ = read_export(out)
     assert header == list(focus_export.HEADER)

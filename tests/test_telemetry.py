@@ -384,9 +384,10 @@ def test_litellm_spend_logs(form_builds: dict[str, Build]) -> None:
     assert (first_call["feature_tag"], first_call["intent_id"]) == ("support_chat", "ticket-1001")
     assert first_call["conversation_id"] == "sess-5f2a"
     azure = calls["chatcmpl-B7xLr0Qk7Z"]
-    assert (azure["provider_name"], azure["response_model"], azure["request_model"]) == (
+    assert (azure["telemetry_provider_name"], azure["response_model"], azure["request_model"]) == (
         "azure", "gpt-4o-mini-2024-07-18", "gpt-4o-mini",
     )  # fmt: skip
+    assert azure["provider_name"] == "azure.ai.openai"  # LiteLLM's azure through aiue_provider_map
     assert (azure["cache_read_input_tokens"], azure["turn_index"]) == (1024, 2)
     haiku = calls["msg_01XFDUDYJgAACzvnptvVoYEL"]
     assert (haiku["cache_read_input_tokens"], haiku["cache_creation_input_tokens"]) == (500, 200)
