@@ -100,14 +100,15 @@ SEED_COLUMNS: dict[str, list[str]] = {
 
 
 # Every file `aiue run --input DIR` reads: its name in DIR, the raw table it loads into, the
-# suffixes it may have, the columns it must have (compared lower-cased) and the span layout it
-# feeds (None: not spans). Spans may come in any of the layouts; a folder needs at least one.
+# suffixes it may have, the columns it must have (compared lower-cased; each a tuple of the
+# spellings exports use, e.g. Langfuse's API traceId and its blob export trace_id) and the span
+# layout it feeds (None: not spans). A folder needs at least one span input.
 @dataclass(frozen=True)
 class InputSpec:
     name: str
     table: str
     suffixes: tuple[str, ...]
-    required: tuple[str, ...]
+    required: tuple[tuple[str, ...], ...]
     layout: str | None = None
     what: str = ""
 
@@ -117,14 +118,14 @@ INPUT_SPECS: tuple[InputSpec, ...] = (
         "genai_spans",
         "genai_spans",
         (".csv", ".parquet"),
-        ("trace_id", "span_id", "start_time"),
+        (("trace_id",), ("span_id",), ("start_time",)),
         "flat",
         "one row per span, flattened (contract names or OTel attribute names as columns)",
     ),
     InputSpec(
         "otlp",
         "otel_traces",
-        (".json", ".jsonl", ".json.gz", ".jsonl.gz"),
+        (".json", ".jsonl", ".json.gz", ".jsonl.gz", ".json.zst", ".jsonl.zst"),
         (),
         "otel_traces",
         "a folder of OTLP JSON trace exports (the Collector's file exporter)",
@@ -133,7 +134,7 @@ INPUT_SPECS: tuple[InputSpec, ...] = (
         "otel_traces",
         "otel_traces",
         (".parquet", ".csv"),
-        ("timestamp", "traceid", "spanid"),
+        (("timestamp",), ("traceid",), ("spanid",)),
         "otel_traces",
         "the Collector's ClickHouse otel_traces table, exported",
     ),
@@ -141,7 +142,7 @@ INPUT_SPECS: tuple[InputSpec, ...] = (
         "litellm_spend_logs",
         "litellm_spend_logs",
         (".csv", ".parquet"),
-        ("request_id", "starttime"),
+        (("request_id",), ("starttime", "start_time")),
         "litellm",
         "LiteLLM proxy's LiteLLM_SpendLogs table, exported",
     ),
@@ -149,7 +150,7 @@ INPUT_SPECS: tuple[InputSpec, ...] = (
         "langfuse_observations",
         "langfuse_observations",
         (".jsonl", ".csv"),
-        ("id", "traceid", "starttime"),
+        (("id",), ("traceid", "trace_id"), ("starttime", "start_time")),
         "langfuse",
         "Langfuse observations (GENERATION rows are calls)",
     ),
@@ -157,7 +158,7 @@ INPUT_SPECS: tuple[InputSpec, ...] = (
         "langfuse_scores",
         "langfuse_scores",
         (".jsonl", ".csv"),
-        ("traceid", "name"),
+        (("traceid", "trace_id"), ("name",)),
         None,
         "Langfuse scores (evaluation events)",
     ),
@@ -165,7 +166,7 @@ INPUT_SPECS: tuple[InputSpec, ...] = (
         "outcomes",
         "outcomes",
         (".csv", ".parquet"),
-        ("intent_id", "is_success"),
+        (("intent_id",), ("is_success",)),
         None,
         "outcome labels of intents",
     ),
@@ -174,18 +175,13 @@ INPUT_SPECS: tuple[InputSpec, ...] = (
         "focus_costs",
         "focus_costs",
         (".csv", ".parquet"),
-        ("chargeperiodstart", "billingcurrency", "billedcost"),
+        (("chargeperiodstart",), ("billingcurrency",), ("billedcost",)),
         None,
         "FOCUS 1.0-1.3 billing rows",
     ),
 )
 
 INPUTS: dict[str, InputSpec] = {spec.name: spec for spec in INPUT_SPECS}
-
-# Required columns by raw table (lower-cased), for the loaders' checks.
-INPUT_REQUIRED_COLUMNS: dict[str, list[str]] = {
-    spec.name: list(spec.required) for spec in INPUT_SPECS if spec.name != "otlp"
-}
 
 # The input contracts (DESIGN.md §4), in the order the sample generator writes them.
 SPAN_COLUMNS: tuple[str, ...] = (
