@@ -571,7 +571,7 @@ def dimensions_for(grain: Grain) -> tuple[str, ...]:
 
 
 # --------------------------------------------------------------------------------------------
-# The shapes `aiue metrics` (issue 2) and metrics.py rely on; derived from the catalogue.
+# The shapes `aiue metrics` and metrics.py rely on; derived from the catalogue.
 # --------------------------------------------------------------------------------------------
 
 
@@ -628,9 +628,10 @@ RATIOS: tuple[Ratio, ...] = tuple(
     ratio for ratio in map(_as_ratio, DAILY_METRICS) if ratio is not None
 )
 
-# `aiue metrics` output columns, in order (after the group-by columns). Kept exactly as issue 2
-# published them; interval columns come behind `--intervals`, billing columns (BILLING_COLUMNS)
-# after them when the build has billing (or with `--billing`).
+# `aiue metrics` output columns, in order (after the group-by columns): the published list,
+# only ever appended to (tool_cost came last so that token + tool + labour (+ infra) = total);
+# interval columns come behind `--intervals`, billing columns (BILLING_COLUMNS) after them when
+# the build has billing (or with `--billing`).
 METRIC_COLUMNS: tuple[str, ...] = (
     "intents",
     "labeled_intents",
@@ -648,9 +649,10 @@ METRIC_COLUMNS: tuple[str, ...] = (
     "escalation_rate",
     "avg_turns_per_intent",
     "is_sufficient_sample",
+    "tool_cost",
 )
 
-# Billing (issue 3): billed = allocated + unallocated; infra is part of total_cost.
+# Billing: billed = allocated + unallocated; infra is part of total_cost.
 BILLING_COLUMNS: tuple[str, ...] = (
     "infra_cost",
     "billed_cost",

@@ -5,9 +5,9 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from .errors import UserError
+from .console import UI, BuildProgress
+from .engines import engine
 from .inputs import InputFile, find_inputs, merged_seed_dir, seed_overrides
-from .loaders import load_duckdb
 from .project import project_dir
 from .runner import run_dbt
 from .warehouse import mart_schema, query
@@ -17,22 +17,28 @@ def run_pipeline(input_dir: Path, db_path: Path, target: str = "duckdb") -> dict
     """Load the input folder, apply seed overrides, and `dbt build`. Returns input row counts."""
     inputs = find_inputs(input_dir)
     overrides = seed_overrides(input_dir)
-    counts, where = _load(target, db_path, inputs)
+    with UI.phase("Loading the input files"):
+        counts, where = _load(target, db_path, inputs)
     billing = f" (+ {counts['focus_costs']:,} FOCUS billing rows)" if inputs["focus_costs"] else ""
-    print(
+    UI.info(
         f"Loaded {counts['genai_spans']:,} spans and {counts['outcomes']:,} outcome rows{billing} "
         f"into {where}"
     )
     seed_dir = merged_seed_dir(project_dir() / "seeds", overrides) if overrides else None
     for path in overrides:
-        print(f"Using your seed {path}")
+        UI.info(f"Using your seed {path}")
+    progress = BuildProgress()
     try:
-        run_dbt("build", target=target, db_path=db_path, seed_dir=seed_dir)
+        with progress.running():
+            log_path = run_dbt(
+                "build", target=target, db_path=db_path, seed_dir=seed_dir, callbacks=[progress]
+            )
     finally:
         if seed_dir is not None:
             shutil.rmtree(seed_dir, ignore_errors=True)
+    UI.progress(f"{progress.summary()}; dbt log: {log_path}")
     for line in build_notes(target, db_path):
-        print(line)
+        UI.note(line)
     return counts
 
 
@@ -82,17 +88,8 @@ def _load(
     target: str, db_path: Path, inputs: dict[str, InputFile | None]
 ) -> tuple[dict[str, int], str]:
     """Load the raw tables with the target's bulk loader; returns the counts and where."""
-    if target == "duckdb":
-        return load_duckdb(db_path, inputs), str(db_path)
-    if target == "postgres":
-        from .load_postgres import describe_target, load_postgres
-
-        return load_postgres(inputs), describe_target()
-    if target == "spark":
-        from .load_spark import describe_target, load_spark
-
-        return load_spark(inputs), describe_target()
-    raise UserError(f"unknown target '{target}'; choose one of: duckdb, postgres, spark.")
+    warehouse = engine(target)
+    return warehouse.load(inputs, db_path), warehouse.describe(db_path)
 
 
 def run_demo(out_dir: Path, n_intents: int, seed: int) -> None:
@@ -107,12 +104,12 @@ def run_demo(out_dir: Path, n_intents: int, seed: int) -> None:
     by = ["feature_tag", "response_model"]
     print()
     print("Unit economics by feature and primary model (sample data):")
+    print()
     print(render(fetch_metrics("duckdb", by, db_path=db_path), by, "table"))
     print()
-    print(f"Invoice against telemetry (sample FOCUS invoice {data_dir / 'focus_costs.csv'}):")
+    print(f"The sample FOCUS invoice ({data_dir / 'focus_costs.csv'}) against the telemetry:")
+    print()
     print(render_reconciliation(reconciliation_by_provider(db_path)))
     print()
-    print(
-        f"The DuckDB file {db_path} holds every model; "
-        f"try: aiue metrics --db {db_path} --by feature_tag"
-    )
+    print(f"The DuckDB file {db_path} holds every model; try:")
+    print(f"  aiue metrics --db {db_path} --by feature_tag --wide")

@@ -8,6 +8,7 @@ for every dialect in DIALECTS.
 
 from __future__ import annotations
 
+import re
 from argparse import Namespace
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -20,6 +21,7 @@ from . import catalogue
 from .catalogue import DeltaInterval, Grain, Metric, WilsonInterval
 from .errors import UserError
 from .stats import DEFAULT_CONFIDENCE_LEVEL, normal_quantile
+from .warehouse import checked_schema
 
 CANONICAL_DIALECT = "postgres"
 DIALECTS: tuple[str, ...] = (
@@ -226,7 +228,7 @@ def canonical_query(
         raise UserError(str(error)) from error
     measures = _needed_measures(metrics, options)
     source = source_for(grain, measures)
-    relation = f"{options.schema}.{source.relation}" if options.schema else source.relation
+    relation = qualified(options.schema, source.relation)
 
     sum_dims = [
         name if source.column(name) == name else f"{source.column(name)} as {name}" for name in by
@@ -262,6 +264,18 @@ def canonical_query(
     if by and options.order:
         lines.append(f"order by {', '.join(by)}")
     return "\n".join(lines)
+
+
+def qualified(schema: str | None, relation: str) -> str:
+    """schema.relation in canonical SQL; a part that is not a plain name (a BigQuery project
+    like my-project) is quoted. The schema is checked first: it can never carry SQL."""
+    if not schema:
+        return relation
+    parts = checked_schema(schema).split(".")
+    return ".".join(
+        part if re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", part) else f'"{part}"'
+        for part in [*parts, relation]
+    )
 
 
 def _indent(items: Sequence[str], spaces: int) -> str:
