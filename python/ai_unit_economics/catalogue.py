@@ -2,7 +2,7 @@
 
 From these definitions `aiue generate` writes the MetricFlow semantic models and metrics
 (`models/semantic/`), the `unit_economics_metrics()` macro behind the metric columns of
-`aiue__unit_economics_daily`, the per-dialect SQL metric views (`metric_views/`) and the metric
+`aiue__unit_economics_daily`, the metric-view models (`models/metric_views/`) and the metric
 documentation (`docs/metrics.md`); `aiue metrics` and `aiue sql` build their SQL from it too.
 
 To add a metric, add a `Metric` below (and a `Measure` if it needs a new sum), then run

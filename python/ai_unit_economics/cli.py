@@ -265,6 +265,12 @@ def build_parser() -> argparse.ArgumentParser:
     sql.add_argument("--dialect", default="duckdb", help=f"one of: {', '.join(DIALECTS)}")
     sql.add_argument("--metric", type=_dimensions, required=True, help="comma-separated")
     sql.add_argument(
+        "--view",
+        action="store_true",
+        help="print each metric's view (`create or replace view aiue__metric_<metric>`, at "
+        "the grain `dbt build` creates it) for a warehouse dbt does not build",
+    )
+    sql.add_argument(
         "--by",
         type=_dimensions,
         default=[],

@@ -220,7 +220,8 @@ def _money_keys() -> set[str]:
 
 
 def _cell(key: str, value: Any, cents: bool = True) -> str:
-    """One value as shown; money with cents, or with 4 decimals when a column is all small."""
+    """One value as shown: money sums in cents (or 4 decimals when a table's sums are all
+    small), rates and per-unit money with 4 decimals."""
     if value is None:
         return "-"
     if key in ("success_rate", "escalation_rate"):
@@ -230,14 +231,15 @@ def _cell(key: str, value: Any, cents: bool = True) -> str:
     if key == "avg_turns_per_intent":
         return f"{value:.2f}"
     sign = "-" if value < 0 else ""  # an interval's low end can fall below 0
-    if (key == "cost_per_million_tokens" or key in _money_keys()) and cents:
+    if key in _money_keys() and cents:
         return f"{sign}${abs(value):,.2f}"
     return f"{sign}${abs(value):,.4f}"
 
 
-def _cents(records: list[dict[str, Any]], key: str) -> bool:
-    """Whether a money column reads well in cents: some value in it is at least $100."""
-    return any(abs(float(r.get(key) or 0)) >= 100 for r in records)
+def _cents(records: list[dict[str, Any]], columns: list[tuple[str, str]]) -> bool:
+    """Whether a table's money sums read well in cents: one of them reaches $100."""
+    keys = [key for key, _ in columns if key in _money_keys()]
+    return any(abs(float(r.get(key) or 0)) >= 100 for r in records for key in keys)
 
 
 def _interval_cell(record: dict[str, Any], metric: str) -> str:
@@ -270,19 +272,19 @@ def _table(
 ) -> list[str]:
     """One table of records; with total, a footer row summing its (money) columns."""
     header = [*by, *(label for _, label in columns)]
-    cents = {key: _cents(records, key) for key, _ in columns}
+    sums = {key: sum(float(r.get(key) or 0) for r in records) for key, _ in columns}
+    cents = _cents([*records, sums], columns)
     body = [
         [
             *("-" if record[column] is None else str(record[column]) for column in by),
-            *(_value_cell(record, key, cents[key]) for key, _ in columns),
+            *(_value_cell(record, key, cents) for key, _ in columns),
         ]
         for record in records
     ]
     footer = None
     if total and by and len(records) > 1:
-        sums = {key: sum(float(r.get(key) or 0) for r in records) for key, _ in columns}
         footer = ["total", *([""] * (len(by) - 1))]
-        footer += [_cell(key, sums[key], cents[key]) for key, _ in columns]
+        footer += [_cell(key, sums[key], cents) for key, _ in columns]
     return text_table(header, body, label_columns=len(by), footer=footer, title=title, width=width)
 
 
@@ -306,6 +308,10 @@ def render_table(
         ]
         lines += _table(records, by, keys, "Unit economics", UNBOUNDED)
     else:
+        # Groups with billed money but no intents have nothing to show here (the note below
+        # and --wide do).
+        unallocated = sum(float(r.get("unallocated_cost") or 0) for r in records)
+        records = [r for r in records if r["intents"]] or records
         parts = [(k, label) for k, label in MONEY_COLUMNS if billing or k != "infra_cost"]
         lines += _table(records, by, list(OUTCOME_COLUMNS), "What an intent costs", MAX_WIDTH)
         lines += [""]
@@ -319,6 +325,11 @@ def render_table(
             MAX_WIDTH,
             total=True,
         )
+        if unallocated:
+            lines.append(
+                f"unallocated {_cell('unallocated_cost', unallocated)}: billed money that "
+                "landed on no call (not in any intent's cost); `aiue reconcile` shows where."
+            )
         if intervals:
             pct = _level_label(level)
             ci = [(f"ci:{key}", f"{label} {pct} CI") for key, label in INTERVAL_METRICS]

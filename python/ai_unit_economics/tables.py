@@ -23,13 +23,10 @@ def text_table(
     width: int = MAX_WIDTH,
 ) -> list[str]:
     """The lines of a table; the first `label_columns` columns are left-aligned and may wrap,
-    numbers never wrap. A footer row (a total) comes after a rule."""
+    numbers never wrap. A footer row (a total) comes after a rule; a title goes above it."""
     table = Table(
         box=box.SIMPLE,
         show_footer=footer is not None,
-        title=title,
-        title_justify="left",
-        title_style=None,
         header_style=None,
         show_edge=False,
         pad_edge=False,
@@ -60,4 +57,4 @@ def text_table(
     lines = [line.rstrip() for line in buffer.getvalue().splitlines()]
     while lines and not lines[-1]:
         lines.pop()
-    return lines
+    return [title, *lines] if title else lines
