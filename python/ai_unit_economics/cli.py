@@ -8,6 +8,7 @@ prints a traceback: an unexpected error prints one line and the log file holding
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import logging
 import os
 import sys
@@ -295,6 +296,11 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _require_extra(module: str, extra: str, why: str) -> None:
+    if importlib.util.find_spec(module) is None or sys.modules.get(module, ...) is None:
+        raise UserError(f"{why}, which is not installed: pip install 'ai-unit-economics[{extra}]'.")
+
+
 def _run(args: argparse.Namespace) -> int:
     """Dispatch one parsed command; returns its exit code."""
     if args.command == "run":
@@ -323,12 +329,14 @@ def _run(args: argparse.Namespace) -> int:
             billing=None if table else args.billing,
             schema=args.schema,
         )
-        print(render(records, args.by, args.format, args.intervals, args.confidence, args.wide))
+        text = render(records, args.by, args.format, args.intervals, args.confidence, args.wide)
+        print(text, end="" if text.endswith("\n") else "\n")  # CSV: no blank last line
     elif args.command == "reconcile":
         from .reconciliation import run_reconcile
 
         print(run_reconcile(args.target, args.db, args.schema))
     elif args.command == "prices":
+        _require_extra("genai_prices", "prices", "aiue prices reads the genai-prices package")
         from .prices import run_prices
 
         run_prices(args.out, args.providers, args.provider_names, not args.no_aliases)

@@ -29,7 +29,7 @@ PROBE_RELATION = "aiue__unit_economics_daily"
 def disk_full_message(where: object) -> str:
     return (
         f"No space left on the disk holding {where}: free some space (or choose a --db on "
-        "another disk) and run again; the previous build, if any, is unchanged."
+        "another disk) and run again."
     )
 
 

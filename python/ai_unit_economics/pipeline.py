@@ -36,7 +36,8 @@ def run_pipeline(input_dir: Path, db_path: Path, target: str = "duckdb") -> dict
     finally:
         if seed_dir is not None:
             shutil.rmtree(seed_dir, ignore_errors=True)
-    UI.progress(f"{progress.summary()}; dbt log: {log_path}")
+    UI.progress(progress.summary())
+    UI.progress(f"dbt log: {log_path}")
     for line in build_notes(target, db_path):
         UI.note(line)
     return counts
