@@ -37,6 +37,22 @@ def test_check_reports_a_stale_file(tmp_path: Path) -> None:
     assert generate.check(tmp_path) == []
 
 
+def test_check_keeps_dbt_project_version_equal_to_the_package(tmp_path: Path) -> None:
+    """The version is written once (ai_unit_economics.__version__): `aiue generate --check`
+    fails when dbt_project.yml says otherwise, and `aiue generate` puts it right."""
+    from ai_unit_economics import __version__
+
+    for relative, text in generate.generated_files().items():
+        (tmp_path / relative).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / relative).write_text(text)
+    project = (ROOT / "dbt_project.yml").read_text()
+    (tmp_path / "dbt_project.yml").write_text(project.replace(f'"{__version__}"', '"0.0.1"', 1))
+    assert generate.check(tmp_path) == ["differs: dbt_project.yml"]
+    generate.write(tmp_path)
+    assert generate.check(tmp_path) == []
+    assert (tmp_path / "dbt_project.yml").read_text() == project
+
+
 def test_the_catalogue_is_valid() -> None:
     assert generate.validate() == []
 
