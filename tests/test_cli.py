@@ -106,6 +106,40 @@ def test_help_shows_the_defaults(capsys: pytest.CaptureFixture) -> None:
     assert "(default: aiue.duckdb)" in text and "(default: 100)" in text
 
 
+def test_a_command_in_its_own_module_registers_with_one_line(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture
+) -> None:
+    """COMMAND_MODULES: a module's add_arguments/run pair becomes `aiue <command>`, with the
+    same help conventions and error handling as the built-in commands."""
+    import types
+
+    from ai_unit_economics import cli
+    from ai_unit_economics.errors import UserError
+
+    def add_arguments(subparsers: argparse._SubParsersAction) -> None:
+        parser = subparsers.add_parser("hello", help="say hello")
+        cli.add_warehouse_options(parser)
+        parser.add_argument("--name", default="world", help="who to greet")
+        parser.set_defaults(handler=run)
+
+    def run(args: argparse.Namespace) -> int:
+        if args.name == "nobody":
+            raise UserError("nobody is there to greet")
+        print(f"hello {args.name} from {args.target}")
+        return 0
+
+    module = types.SimpleNamespace(add_arguments=add_arguments, run=run)
+    monkeypatch.setitem(sys.modules, "ai_unit_economics.hello", module)
+    monkeypatch.setattr(cli, "COMMAND_MODULES", ("hello",))
+    assert aiue(["hello", "--name", "you"]) == 0
+    assert capsys.readouterr().out == "hello you from duckdb\n"
+    assert aiue(["hello", "--name", "nobody"]) == 2
+    assert "nobody is there to greet" in one_sentence_error(capsys.readouterr().err)
+    with pytest.raises(SystemExit):
+        aiue(["hello", "--help"])
+    assert "(default: world)" in capsys.readouterr().out
+
+
 # --- progress instead of dbt's log ---------------------------------------------------------------
 
 

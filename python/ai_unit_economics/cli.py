@@ -8,6 +8,7 @@ prints a traceback: an unexpected error prints one line and the log file holding
 from __future__ import annotations
 
 import argparse
+import importlib
 import importlib.util
 import logging
 import os
@@ -33,6 +34,11 @@ from .errors import (
 )
 
 DEFAULT_DB = Path("aiue.duckdb")
+
+# Subcommands that live in their own module (ai_unit_economics.<name>): each module has
+# `add_arguments(subparsers)`, which adds its parser and sets `handler=run` on it, and
+# `run(args) -> int | None`. Register one by adding its module name here.
+COMMAND_MODULES: tuple[str, ...] = ()
 
 
 def _dimensions(text: str) -> list[str]:
@@ -75,7 +81,9 @@ class _Parser(argparse.ArgumentParser):
         super().__init__(*args, **kwargs)
 
 
-def _warehouse_options(parser: argparse.ArgumentParser, reads: bool) -> None:
+def add_warehouse_options(parser: argparse.ArgumentParser, reads: bool = True) -> None:
+    """--target, --db (and, for commands that read a build, --schema): for subcommands in
+    other modules too, so every command names the warehouse the same way."""
     parser.add_argument(
         "--target",
         choices=TARGETS,
@@ -124,7 +132,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="folder with genai_spans.{csv,parquet}, outcomes.{csv,parquet}, "
         "focus_costs.{csv,parquet} (FOCUS 1.0-1.3 billing, optional), seeds/",
     )
-    _warehouse_options(run, reads=False)
+    add_warehouse_options(run, reads=False)
     _quiet_option(run)
 
     demo = commands.add_parser("demo", help="generate sample data, build it and print metrics")
@@ -134,7 +142,7 @@ def build_parser() -> argparse.ArgumentParser:
     _quiet_option(demo)
 
     metrics = commands.add_parser("metrics", help="print the metrics of a build")
-    _warehouse_options(metrics, reads=True)
+    add_warehouse_options(metrics, reads=True)
     metrics.add_argument(
         "--by",
         type=_dimensions,
@@ -185,7 +193,7 @@ def build_parser() -> argparse.ArgumentParser:
     reconcile = commands.add_parser(
         "reconcile", help="print how the FOCUS invoice reconciles with the telemetry"
     )
-    _warehouse_options(reconcile, reads=True)
+    add_warehouse_options(reconcile, reads=True)
 
     prices = commands.add_parser(
         "prices", help="write the model price seed from the genai-prices package (offline)"
@@ -293,6 +301,8 @@ def build_parser() -> argparse.ArgumentParser:
         default=catalogue.DEFAULT_MIN_SAMPLE,
         help="sufficient-sample threshold",
     )
+    for name in COMMAND_MODULES:
+        importlib.import_module(f"{__package__}.{name}").add_arguments(commands)
     return parser
 
 
@@ -303,6 +313,9 @@ def _require_extra(module: str, extra: str, why: str) -> None:
 
 def _run(args: argparse.Namespace) -> int:
     """Dispatch one parsed command; returns its exit code."""
+    handler = getattr(args, "handler", None)
+    if handler is not None:
+        return handler(args) or EXIT_OK
     if args.command == "run":
         from .pipeline import run_pipeline
 
