@@ -164,6 +164,40 @@ def test_run_shows_progress_not_the_dbt_log_which_goes_to_a_file(tmp_path: Path)
     assert "Rejected with a reason: 1 row" in quiet.stdout  # ... rows left out are not
 
 
+def test_on_a_terminal_the_progress_is_a_bar_per_kind_of_node(tmp_path: Path) -> None:
+    """With stderr on a terminal (a pseudo-terminal here) rich draws a spinner while loading
+    and a bar each for seeds, models and data tests, filled to their totals."""
+    import pty
+
+    main, replica = pty.openpty()
+    env = {**os.environ, "COLUMNS": "100", "TERM": "xterm"}
+    process = subprocess.Popen(
+        [str(AIUE), "run", "--input", str(FIXTURES / "small"), "--db", str(tmp_path / "a.duckdb")],
+        stdout=subprocess.PIPE,
+        stderr=replica,
+        env=env,
+    )
+    os.close(replica)
+    screen = b""
+    while True:
+        try:
+            chunk = os.read(main, 65536)
+        except OSError:  # the terminal closed: the process is done
+            break
+        if not chunk:
+            break
+        screen += chunk
+    assert process.wait(timeout=600) == 0
+    text = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", screen.decode("utf-8", "replace"))
+    assert "Traceback" not in text
+    seeds = len(list((ROOT / "seeds").glob("*.csv")))
+    for kind, total in (("seeds", seeds), ("models", None), ("data tests", None)):
+        done = re.findall(rf"{kind}\s.*?(\d+)/(\d+)", text)
+        assert done, (kind, text[-2000:])
+        finished, of = map(int, done[-1])
+        assert finished == of and (total is None or of == total), (kind, done[-1])
+
+
 def test_a_failed_build_names_the_failures_and_the_log(tmp_path: Path) -> None:
     """A data test that fails: exit 1, the test named with dbt's message, the log's path."""
     project = tmp_path / "project"
