@@ -470,7 +470,7 @@ def test_a_full_disk_says_so(tmp_path: Path) -> None:
     traceback (dbt's own logger cannot write either, and must not print one)."""
     folder = tmp_path / "full"
     result = in_small_disk(
-        folder, ["run", "--input", FIXTURES / "small", "--db", folder / "aiue.duckdb"], "4m"
+        folder, ["run", "--input", FIXTURES / "small", "--db", folder / "aiue.duckdb"], "2m"
     )
     assert result.returncode == 2, result.stdout + result.stderr
     line = one_sentence_error(result)
