@@ -88,3 +88,13 @@ def invoice_extraction_build(tmp_path_factory: pytest.TempPathFactory) -> Build:
 
 # postgres_server (a throwaway PostgreSQL 15) and spark_engine (local Spark session env).
 pytest_plugins = ["tests.harness.fixtures"]
+
+
+# --- See it and decide: what-if, budgets, report, FOCUS export -----------------------------
+
+
+@pytest.fixture(scope="session")
+def whatif_build(tmp_path_factory: pytest.TempPathFactory) -> Build:
+    """tests/fixtures/whatif: a model swap and budgets worked out by hand (see its README)."""
+    root = tmp_path_factory.mktemp("whatif")
+    return build(FIXTURES / "whatif", root / "aiue.duckdb")

@@ -38,7 +38,7 @@ DEFAULT_DB = Path("aiue.duckdb")
 # Subcommands that live in their own module (ai_unit_economics.<name>): each module has
 # `add_arguments(subparsers)`, which adds its parser and sets `handler=run` on it, and
 # `run(args) -> int | None`. Register one by adding its module name here.
-COMMAND_MODULES: tuple[str, ...] = ()
+COMMAND_MODULES: tuple[str, ...] = ("report", "calculator", "whatif", "budgets", "focus_export")
 
 
 def _dimensions(text: str) -> list[str]:

@@ -72,6 +72,21 @@ SEED_COLUMNS: dict[str, list[str]] = {
         "valid_to",
         "source",
     ],
+    # Budgets (docs/budgets.md).
+    "aiue_budgets": [
+        "budget_id",
+        "scope",
+        "scope_value",
+        "period",
+        "metric",
+        "limit_amount",
+        "warn_at",
+        "error_at",
+        "currency",
+        "valid_from",
+        "valid_to",
+        "note",
+    ],
 }
 
 INPUT_REQUIRED_COLUMNS: dict[str, list[str]] = {

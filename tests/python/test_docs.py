@@ -11,7 +11,9 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 LINK = re.compile(r"\[[^\]]*\]\(([^)\s]+)\)")
-ISSUE_NUMBER = re.compile(r"\b[Ii]ssues? ?#?\d+\b|(?:^|[^&\w])#\d+\b")
+# The word and a number, or a hash and a number after a space or bracket; not a CSS colour or
+# an HTML entity.
+ISSUE_NUMBER = re.compile(r"\b[Ii]ssues? ?#?\d+\b|(?:^|[\s(\[])(?<!color: )#\d+\b")
 
 
 def tracked_files() -> list[Path]:
@@ -76,6 +78,9 @@ def test_the_issue_check_catches_references(line: str) -> None:
     assert ISSUE_NUMBER.search(line)
 
 
-@pytest.mark.parametrize("line", ["color: #fff", "&#8212;", "x#1y", "an issue with 3 rows"])
+@pytest.mark.parametrize(
+    "line",
+    ["color: #fff", "color: #555", '"color": "#333"', "&#8212;", "x#1y", "an issue with 3 rows"],
+)
 def test_the_issue_check_lets_other_text_through(line: str) -> None:
     assert not ISSUE_NUMBER.search(line)

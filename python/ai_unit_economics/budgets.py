@@ -1,0 +1,149 @@
+"""`aiue budget`: month-to-date (or day) spend and cost per success against each budget.
+
+The judgement itself lives in the dbt model `aiue__budget_status` (and its two data tests, which
+make `dbt build` warn or fail); this module reads that mart and prints it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from .tables import text_table
+from .warehouse import mart_schema, query
+
+COLUMNS = (
+    "budget_id",
+    "scope",
+    "scope_value",
+    "budget_period",
+    "budget_metric",
+    "period_start",
+    "evaluated_on",
+    "elapsed_days",
+    "period_days",
+    "actual_value",
+    "limit_amount",
+    "warn_amount",
+    "error_amount",
+    "used_share",
+    "forecast_value",
+    "status",
+    "forecast_status",
+    "labeled_intents",
+    "is_sufficient_sample",
+    "is_current_period",
+)
+
+# How serious each status is, for --fail-on.
+SEVERITY = {"no_data": 0, "ok": 0, "warn": 1, "error": 2}
+
+
+def fetch_budgets(
+    target: str, db_path: Path | None, all_periods: bool = False
+) -> list[dict[str, Any]]:
+    """Rows of aiue__budget_status: the current period of each budget (or every period)."""
+    where = "" if all_periods else "where is_current_period"
+    columns, rows = query(
+        target,
+        f"select {', '.join(COLUMNS)} from {mart_schema(target)}.aiue__budget_status "
+        f"{where} order by budget_id, period_start",
+        db_path,
+    )
+    return [{key: _plain(value) for key, value in zip(columns, row, strict=True)} for row in rows]
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return float(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
+
+
+def _money(value: float | None, metric: str) -> str:
+    if value is None:
+        return "-"
+    return f"${value:,.4f}" if metric == "cost_per_success" else f"${value:,.2f}"
+
+
+def render(records: list[dict[str, Any]], fmt: str = "table") -> str:
+    if fmt == "json":
+        return json.dumps(records, indent=2)
+    if not records:
+        return (
+            "No budgets: add rows to seeds/aiue_budgets.csv (or DIR/seeds/aiue_budgets.csv for "
+            "`aiue run --input DIR`) and rebuild; see docs/budgets.md."
+        )
+    header = ["budget", "scope", "metric", "period", "to date", "limit", "used", "forecast"]
+    header += ["status", "forecast status"]
+    body = []
+    for r in records:
+        metric = r["budget_metric"]
+        flag = "" if r["is_sufficient_sample"] or metric != "cost_per_success" else " *"
+        body.append(
+            [
+                r["budget_id"],
+                f"{r['scope']}={r['scope_value']}",
+                "spend" if metric == "total_cost" else "cost per success",
+                f"{r['budget_period']} from {r['period_start']} "
+                f"(day {r['elapsed_days']} of {r['period_days']})",
+                _money(r["actual_value"], metric) + flag,
+                _money(r["limit_amount"], metric),
+                "-" if r["used_share"] is None else f"{r['used_share']:.1%}",
+                _money(r["forecast_value"], metric),
+                r["status"].upper() if r["status"] in ("warn", "error") else r["status"],
+                r["forecast_status"],
+            ]
+        )
+    lines = text_table(header, body, label_columns=4)
+    as_of = max(r["evaluated_on"] for r in records)
+    lines.append(
+        f"As of {as_of}. forecast: spend to date / days elapsed x days in the period "
+        "(straight line); for a cost-per-success budget, the cost per success to date."
+    )
+    if any(
+        r["budget_metric"] == "cost_per_success" and not r["is_sufficient_sample"] for r in records
+    ):
+        lines.append(
+            "* fewer labelled intents than the sample threshold: this cost per success is noise."
+        )
+    return "\n".join(lines)
+
+
+def exit_code(records: list[dict[str, Any]], fail_on: str | None) -> int:
+    """1 when a current budget is at or above `fail_on` (warn or error), else 0."""
+    if fail_on is None:
+        return 0
+    worst = max((SEVERITY.get(r["status"], 0) for r in records), default=0)
+    return 1 if worst >= SEVERITY[fail_on] else 0
+
+
+def add_arguments(commands: argparse._SubParsersAction) -> None:
+    from .cli import add_warehouse_options
+
+    parser = commands.add_parser(
+        "budget",
+        help="month-to-date spend or cost per success, forecast and status per budget",
+    )
+    add_warehouse_options(parser, reads=False)
+    parser.add_argument("--all", action="store_true", help="every period, not only the current")
+    parser.add_argument(
+        "--fail-on",
+        choices=("warn", "error"),
+        help="exit 1 when a budget's current status is at least this (for schedulers)",
+    )
+    parser.add_argument(
+        "--format", choices=("table", "json"), default="table", help="output format"
+    )
+    parser.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    records = fetch_budgets(args.target, args.db, args.all)
+    print(render(records, args.format))
+    return exit_code([r for r in records if r["is_current_period"]], args.fail_on)
