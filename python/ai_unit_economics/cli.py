@@ -422,7 +422,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         _error(str(error))
         return EXIT_USER_ERROR
     except UnusableInputError as error:
-        _error(str(error))
+        print(f"aiue: unusable input: {error}", file=sys.stderr)
         return EXIT_UNUSABLE_INPUT
     except BuildError as error:
         if is_disk_full(error):
