@@ -14,14 +14,11 @@ import sqlglot
 from sqlglot import exp
 
 from . import catalogue, sqlgen
-from .engines import ENGINES, engine
+from .engines import engine
 from .errors import UserError
 from .stats import DEFAULT_CONFIDENCE_LEVEL
 from .tables import MAX_WIDTH, UNBOUNDED, text_table
 from .warehouse import mart_schema, query
-
-# `--target` -> the sqlglot dialect of its SQL, from the engine registry.
-TARGET_DIALECTS = {name: warehouse.dialect for name, warehouse in ENGINES.items()}
 
 # Columns that count things (intents, calls, tokens): whole numbers on every engine, even
 # where the warehouse sums them into a decimal (Postgres returns Decimal for sum(integer)).

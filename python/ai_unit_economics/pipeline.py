@@ -99,7 +99,8 @@ def run_demo(out_dir: Path, n_intents: int, seed: int) -> None:
     from .synthetic import generate
 
     data_dir = out_dir / "data"
-    generate(data_dir, n_intents=n_intents, seed=seed, billing=True)
+    with UI.phase("Generating the sample data"):
+        generate(data_dir, n_intents=n_intents, seed=seed, billing=True)
     db_path = out_dir / "aiue.duckdb"
     run_pipeline(data_dir, db_path)
     by = ["feature_tag", "response_model"]

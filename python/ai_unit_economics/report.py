@@ -26,8 +26,9 @@ from pathlib import Path
 from typing import Any
 
 from . import catalogue, sqlgen, whatif
+from .engines import engine
 from .errors import UserError
-from .metrics import TARGET_DIALECTS, metrics_sql
+from .metrics import metrics_sql
 from .reconciliation import reconciliation_by_provider
 from .stats import DEFAULT_CONFIDENCE_LEVEL, ratio_interval
 from .warehouse import mart_schema, query
@@ -102,7 +103,7 @@ def metric_rows(
         date_from,
         date_to,
         min_sample,
-        TARGET_DIALECTS[target],
+        engine(target).dialect,
         level,
         cost_basis,
     )
@@ -257,7 +258,7 @@ def collect(
         cost_basis=cost_basis,
         min_sample=min_sample,
         level=level,
-        source=str(db_path) if target == "duckdb" else f"{target}: {mart_schema(target)}",
+        source=f"{engine(target).describe(db_path)}, schema {mart_schema(target)}",
         by_model=[r for r in by_model if r["intents"]],
         over_time=[r for r in time_rows if r["intents"]],
         time_grain=grain,
