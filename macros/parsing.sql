@@ -12,9 +12,16 @@
   end
 {%- endmacro %}
 
+{#- A number as text: plain, signed, any decimals (the cast rounds to the type's scale), or
+    with an exponent, which is how a warehouse writes a small float as text ('4.275e-05'
+    from a DOUBLE reported_cost). Positive exponents stay small enough to fit a money type. -#}
+{% macro number_pattern() -%}
+^[-+]?([0-9]{1,20}([.][0-9]*)?|[.][0-9]+)([eE](-[0-9]{1,2}|[+]?[0-7]))?$
+{%- endmacro %}
+
 {% macro parse_decimal(expression, type=none) -%}
   case
-    when {{ ai_unit_economics.regex_matches(expression, '^-?[0-9]{1,20}([.][0-9]{1,15})?$') }}
+    when {{ ai_unit_economics.regex_matches(expression, ai_unit_economics.number_pattern()) }}
       then cast({{ expression }} as {{ type or ai_unit_economics.type_money() }})
   end
 {%- endmacro %}
