@@ -404,6 +404,13 @@ def _metric_view_model(item: Metric) -> dict[str, Any]:
             "with the additive sums behind it: to re-aggregate, sum the sums and apply the "
             "formula again (never average the metric)."
         ),
+        "data_tests": [
+            {
+                "unique_combination": {
+                    "arguments": {"combination": list(catalogue.dimensions_for(grain))}
+                }
+            }
+        ],
         "columns": columns,
     }
 

@@ -156,6 +156,10 @@ def test_metric_views_are_dbt_models_over_the_marts() -> None:
         columns = by_name[sqlgen.view_model_name(item)]["columns"]
         assert item.name in [column["name"] for column in columns]
         assert all(column["description"] for column in columns)
+        key = catalogue.dimensions_for(catalogue.metric_grain(item))
+        assert by_name[sqlgen.view_model_name(item)]["data_tests"] == [
+            {"unique_combination": {"arguments": {"combination": list(key)}}}
+        ]
     assert not (ROOT / "metric_views").exists()
 
 
