@@ -27,10 +27,7 @@
 {#- A number as FOCUS exports write it: plain, signed, with decimals or an exponent
     ('8e-07' from a Parquet double). Anything else gives null for a rejection to name. -#}
 {% macro parse_amount(expression) -%}
-  case
-    when {{ ai_unit_economics.regex_matches(expression, '^[-+]?([0-9]{1,20}([.][0-9]*)?|[.][0-9]+)([eE](-[0-9]{1,2}|[+]?[0-7]))?$') }}
-      then cast({{ expression }} as {{ ai_unit_economics.type_money() }})
-  end
+  {{ ai_unit_economics.parse_decimal(expression) }}
 {%- endmacro %}
 
 

@@ -12,19 +12,17 @@
   end
 {%- endmacro %}
 
-{#- Plain decimals (up to 15 decimals: money's scale), then the forms real exports print:
-    more decimals (a float's 0.30000000000000004, cut to 15 so every engine rounds alike)
-    and scientific notation (LiteLLM's spend 9e-06; the exponent keeps the value inside 23
-    integer digits). -#}
+{#- A number as text: plain, signed, any decimals (the cast rounds to the type's scale), or
+    with an exponent, which is how a warehouse writes a small float as text ('4.275e-05'
+    from a DOUBLE reported_cost). Positive exponents stay small enough to fit a money type. -#}
+{% macro number_pattern() -%}
+^[-+]?([0-9]{1,20}([.][0-9]*)?|[.][0-9]+)([eE](-[0-9]{1,2}|[+]?[0-7]))?$
+{%- endmacro %}
+
 {% macro parse_decimal(expression, type=none) -%}
-  {%- set target_type = type or ai_unit_economics.type_money() -%}
   case
-    when {{ ai_unit_economics.regex_matches(expression, '^-?[0-9]{1,20}([.][0-9]{1,15})?$') }}
-      then cast({{ expression }} as {{ target_type }})
-    when {{ ai_unit_economics.regex_matches(expression, '^-?[0-9]{1,20}[.][0-9]{16,40}$') }}
-      then cast({{ ai_unit_economics.regex_replace(expression, '^(-?[0-9]+[.][0-9]{15})[0-9]+$', '\\1') }} as {{ target_type }})
-    when {{ ai_unit_economics.regex_matches(expression, '^-?[0-9]{1,13}([.][0-9]{1,20})?[eE]([-][0-9]{1,3}|[+]?[0-9])$') }}
-      then cast({{ expression }} as {{ target_type }})
+    when {{ ai_unit_economics.regex_matches(expression, ai_unit_economics.number_pattern()) }}
+      then cast({{ expression }} as {{ type or ai_unit_economics.type_money() }})
   end
 {%- endmacro %}
 

@@ -1,4 +1,4 @@
-"""Any warehouse (issue 5): the same inputs give the same numbers on DuckDB, Postgres and Spark.
+"""Any warehouse: the same inputs give the same numbers on DuckDB, Postgres and Spark.
 
 One generated dataset (random intents + the article scenarios, a FOCUS invoice written for its
 days, and seed overrides with a price change, a negotiated rate, an FX rate, a GPU lease and a
@@ -35,11 +35,12 @@ from typing import Any
 import duckdb
 import pytest
 
-from ai_unit_economics import catalogue
+from ai_unit_economics import catalogue, sqlgen
 from ai_unit_economics.cli import main as aiue
 from ai_unit_economics.project import RAW_SCHEMA
 from ai_unit_economics.synthetic import generate
 from ai_unit_economics.warehouse import mart_schema, query
+from tests.mart_comparison import MARTS, REL_TOL, differences, keyed, keyed_records
 
 pytestmark = pytest.mark.dbt
 
@@ -50,14 +51,11 @@ BIN = Path(sys.executable).parent
 RAW_TABLES = ("genai_spans", "outcomes", "focus_costs")
 # Seeds whose text has quotes and backslashes (dbt-spark session seeds need escaping).
 SEEDS = ("aiue_focus_sku_map", "aiue_model_price_overrides")
-# Each compared mart and the columns that identify a row.
-MARTS: dict[str, tuple[str, ...]] = {
-    "aiue__llm_calls": ("call_id",),
-    "aiue__intents": ("intent_id",),
-    "aiue__unit_economics_daily": ("unit_economics_daily_id",),
-    "aiue__cost_reconciliation": ("bucket_id",),
+# The metric views `dbt build` creates beside the marts, keyed by their dimensions.
+METRIC_VIEWS: dict[str, tuple[str, ...]] = {
+    sqlgen.view_model_name(item): catalogue.dimensions_for(catalogue.metric_grain(item))
+    for item in catalogue.METRICS
 }
-REL_TOL = 1e-9
 METRICS_BY = ["feature_tag"]
 
 
@@ -252,7 +250,10 @@ class EngineBuild:
 def dump(target: str, db_path: Path | None = None) -> dict[str, Any]:
     """The raw tables, the compared marts and `aiue metrics --format json` of `target`."""
     schema = mart_schema(target)
-    marts = {name: query(target, f"select * from {schema}.{name}", db_path) for name in MARTS}
+    marts = {
+        name: query(target, f"select * from {schema}.{name}", db_path)
+        for name in [*MARTS, *METRIC_VIEWS]
+    }
     raw = {
         name: query(target, f"select * from {RAW_SCHEMA}.{name}", db_path) for name in RAW_TABLES
     }
@@ -365,48 +366,6 @@ def engine_build(request: pytest.FixtureRequest, engine: str) -> EngineBuild:
     return request.getfixturevalue(f"{engine}_build")
 
 
-# --- comparison -------------------------------------------------------------------------------
-
-
-def same_value(expected: Any, actual: Any) -> bool:
-    """Exact for keys, text, dates, booleans and whole numbers; 1e-9 relative otherwise."""
-    if expected is None or actual is None:
-        return expected is None and actual is None
-    if isinstance(expected, bool) or isinstance(actual, bool):
-        return type(expected) is type(actual) and expected == actual
-    numbers = (int, float, Decimal)
-    if isinstance(expected, numbers) and isinstance(actual, numbers):
-        if Decimal(expected) == Decimal(actual):
-            return True
-        integral = isinstance(expected, int) or isinstance(actual, int)
-        return not integral and math.isclose(expected, actual, rel_tol=REL_TOL, abs_tol=0.0)
-    return type(expected) is type(actual) and expected == actual
-
-
-def keyed_records(records: list[dict[str, Any]], key: tuple[str, ...]) -> dict:
-    """Records by their key, sorted on it (None first); the key must be unique."""
-    by_key = {tuple(record[name] for name in key): record for record in records}
-    assert len(by_key) == len(records), f"{key} is not unique"
-    return dict(sorted(by_key.items(), key=lambda item: [(v is not None, v) for v in item[0]]))
-
-
-def keyed(table: tuple[list[str], list[tuple[Any, ...]]], key: tuple[str, ...]) -> dict:
-    columns, rows = table
-    return keyed_records([dict(zip(columns, row, strict=True)) for row in rows], key)
-
-
-def differences(expected: dict, actual: dict) -> list[str]:
-    problems = []
-    if expected.keys() != actual.keys():
-        missing, extra = expected.keys() - actual.keys(), actual.keys() - expected.keys()
-        problems.append(f"keys differ: missing {sorted(missing)[:5]}, extra {sorted(extra)[:5]}")
-    for key in expected.keys() & actual.keys():
-        for column, value in expected[key].items():
-            if not same_value(value, actual[key].get(column)):
-                problems.append(f"{key} {column}: {value!r} != {actual[key].get(column)!r}")
-    return sorted(problems)
-
-
 # --- tests: the same numbers everywhere ------------------------------------------------------
 
 
@@ -425,6 +384,36 @@ def test_marts_equal_duckdb_row_by_row(
     assert not problems, f"{engine} {mart}: {len(problems)} differences, e.g.\n" + "\n".join(
         problems[:20]
     )
+
+
+@pytest.mark.parametrize("engine", OTHER_ENGINES)
+@pytest.mark.parametrize("view", list(METRIC_VIEWS))
+def test_metric_views_equal_duckdb_row_by_row(
+    request: pytest.FixtureRequest, duckdb_build: EngineBuild, engine: str, view: str
+) -> None:
+    """`dbt build` creates each metric view on every engine, with the same rows."""
+    other = engine_build(request, engine)
+    assert other.marts[view][0] == duckdb_build.marts[view][0]
+    expected = keyed(duckdb_build.marts[view], METRIC_VIEWS[view])
+    assert len(expected) > 0
+    problems = differences(expected, keyed(other.marts[view], METRIC_VIEWS[view]))
+    assert not problems, f"{engine} {view}: {len(problems)} differences, e.g.\n" + "\n".join(
+        problems[:20]
+    )
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_metrics_prints_counts_as_whole_numbers(
+    request: pytest.FixtureRequest, engine: str
+) -> None:
+    """`aiue metrics --format json` gives counts as integers on every engine (Postgres sums
+    integers into numeric, which arrives as Decimal) and money as floats."""
+    records = engine_build(request, engine).metrics
+    assert records
+    for record in records:
+        for column in ("intents", "labeled_intents", "successful_intents", "calls", "tokens"):
+            assert type(record[column]) is int, (engine, column, record[column])
+        assert type(record["total_cost"]) is float
 
 
 @pytest.mark.parametrize("engine", OTHER_ENGINES)

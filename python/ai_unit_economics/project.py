@@ -6,6 +6,8 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from .errors import UserError
+
 SEED_COLUMNS: dict[str, list[str]] = {
     "aiue_model_prices": [
         "provider",
@@ -295,14 +297,16 @@ MART_SCHEMA_SUFFIX = "aiue"
 
 
 def project_dir() -> Path:
-    """The dbt project: $AIUE_PROJECT_DIR, else the checkout this package was installed from."""
+    """The dbt project: $AIUE_PROJECT_DIR, else the copy inside an installed wheel, else the
+    checkout this package was installed from (an editable install)."""
     override = os.environ.get("AIUE_PROJECT_DIR")
     candidates = [Path(override)] if override else []
+    candidates.append(Path(__file__).resolve().parent / "dbt_project")
     candidates += [parent for parent in Path(__file__).resolve().parents]
     for candidate in candidates:
         if (candidate / "dbt_project.yml").is_file() and (candidate / "models").is_dir():
             return candidate
-    raise FileNotFoundError(
-        "Cannot find the ai_unit_economics dbt project. Install the package from a checkout "
-        "(pip install -e .) or set AIUE_PROJECT_DIR to the folder holding dbt_project.yml."
+    raise UserError(
+        "cannot find the ai_unit_economics dbt project: reinstall the package (its wheel "
+        "carries the project) or set AIUE_PROJECT_DIR to the folder holding dbt_project.yml."
     )
