@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test lint format bench clean browser
+.PHONY: demo test lint format bench dist clean browser
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -35,6 +35,11 @@ test: $(VENV)/.installed-dev browser
 bench: $(VENV)/.installed
 	$(BIN)/python -m ai_unit_economics.bench --calls $(or $(CALLS),1000000)
 
+# The wheel; it carries the dbt project, so `pip install` of it is complete.
+dist: $(BIN)/python
+	rm -rf dist
+	$(BIN)/python -m pip wheel --quiet --no-deps -w dist .
+
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check python tests
 
@@ -42,4 +47,4 @@ format: $(VENV)/.installed-dev
 	$(BIN)/ruff format python tests
 
 clean:
-	rm -rf $(VENV) demo target logs .aiue
+	rm -rf $(VENV) demo target logs .aiue dist

@@ -12,28 +12,18 @@
   end
 {%- endmacro %}
 
-{#- A number as text, as exports and warehouses write it: plain and signed ('+1.5', '.5',
-    '-3'); with more than 15 decimals (a float's 0.30000000000000004), cut to 15 so every engine
-    rounds alike; or with an exponent (LiteLLM's spend 9e-06, a DOUBLE as text '4.275e-05';
-    positive exponents stay small enough to fit a money type). -#}
+{#- A number as text: plain, signed, any decimals (the cast rounds to the type's scale), or
+    with an exponent, which is how a warehouse writes a small float as text ('4.275e-05'
+    from a DOUBLE reported_cost). Positive exponents stay small enough to fit a money type. -#}
 {% macro number_pattern() -%}
-^[-+]?([0-9]{1,20}([.][0-9]*)?|[.][0-9]+)([eE](-[0-9]{1,3}|[+]?[0-7]))?$
+^[-+]?([0-9]{1,20}([.][0-9]*)?|[.][0-9]+)([eE](-[0-9]{1,2}|[+]?[0-7]))?$
 {%- endmacro %}
 
-{#- One cast around the case, not one per branch: Postgres drops the type modifier of a case
-    expression, and a column typed plain numeric prints 0.000009 where numeric(38, 15) prints
-    0.000009000000000 (dbt unit tests compare the printed values). -#}
 {% macro parse_decimal(expression, type=none) -%}
-  cast(
-    case
-      when {{ ai_unit_economics.regex_matches(expression, '^[-+]?([0-9]{1,20}([.][0-9]{0,15})?|[.][0-9]{1,15})$') }}
-        then {{ expression }}
-      when {{ ai_unit_economics.regex_matches(expression, '^[-+]?[0-9]{0,20}[.][0-9]{16,40}$') }}
-        then {{ ai_unit_economics.regex_replace(expression, '^([-+]?[0-9]*[.][0-9]{15})[0-9]+$', '\\1') }}
-      when {{ ai_unit_economics.regex_matches(expression, ai_unit_economics.number_pattern()) }}
-        then {{ expression }}
-    end as {{ type or ai_unit_economics.type_money() }}
-  )
+  case
+    when {{ ai_unit_economics.regex_matches(expression, ai_unit_economics.number_pattern()) }}
+      then cast({{ expression }} as {{ type or ai_unit_economics.type_money() }})
+  end
 {%- endmacro %}
 
 {% macro parse_boolean(expression) -%}

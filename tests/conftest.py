@@ -55,7 +55,7 @@ def scenario_build(tmp_path_factory: pytest.TempPathFactory) -> Build:
     return build(root / "data", root / "aiue.duckdb")
 
 
-# --- Billing (issue 3) ---------------------------------------------------------------------
+# --- Billing ---------------------------------------------------------------------------
 
 
 @pytest.fixture(scope="session")
@@ -84,7 +84,7 @@ def invoice_extraction_build(tmp_path_factory: pytest.TempPathFactory) -> Build:
     return build(FIXTURES / "invoice_extraction", root / "aiue.duckdb")
 
 
-# --- Engines (issue 5) ---------------------------------------------------------------------
+# --- Engines ---------------------------------------------------------------------------
 
 # postgres_server (a throwaway PostgreSQL 15) and spark_engine (local Spark session env).
 pytest_plugins = ["tests.harness.fixtures"]

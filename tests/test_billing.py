@@ -1,4 +1,4 @@
-"""Billing truth (issue 3): FOCUS ingestion, allocation, reconciliation, FX and GPU cost.
+"""Billing truth: FOCUS ingestion, allocation, reconciliation, FX and GPU cost.
 
 Three builds, one per dataset (session fixtures in conftest.py): the real FOCUS 1.0 sample,
 the hand-computed allocation fixture (tests/fixtures/billing/README.md) and the seed article's
@@ -311,7 +311,7 @@ def test_without_billing_costs_stay_estimates(
     invoice = json.loads(capsys.readouterr().out)
     assert aiue([*base, "json", "--cost-basis", "estimate"]) == 0
     assert json.loads(capsys.readouterr().out) == invoice
-    assert "billed_cost" not in invoice[0]  # issue 2's keys, unchanged, without billing
+    assert "billed_cost" not in invoice[0]  # the published keys, unchanged, without billing
     assert aiue([*base, "json", "--billing"]) == 0
     forced = json.loads(capsys.readouterr().out)
     assert all(row["billed_cost"] == 0 and row["infra_cost"] == 0 for row in forced)

@@ -1,4 +1,4 @@
-"""Any warehouse (issue 5): the same inputs give the same numbers on DuckDB, Postgres and Spark.
+"""Any warehouse: the same inputs give the same numbers on DuckDB, Postgres and Spark.
 
 One generated dataset (random intents + the article scenarios, a FOCUS invoice written for its
 days, and seed overrides with a price change, a negotiated rate, an FX rate, a GPU lease and a
@@ -35,7 +35,7 @@ from typing import Any
 import duckdb
 import pytest
 
-from ai_unit_economics import catalogue
+from ai_unit_economics import catalogue, sqlgen
 from ai_unit_economics.cli import main as aiue
 from ai_unit_economics.project import RAW_SCHEMA
 from ai_unit_economics.synthetic import generate
@@ -51,6 +51,11 @@ BIN = Path(sys.executable).parent
 RAW_TABLES = ("genai_spans", "outcomes", "focus_costs")
 # Seeds whose text has quotes and backslashes (dbt-spark session seeds need escaping).
 SEEDS = ("aiue_focus_sku_map", "aiue_model_price_overrides")
+# The metric views `dbt build` creates beside the marts, keyed by their dimensions.
+METRIC_VIEWS: dict[str, tuple[str, ...]] = {
+    sqlgen.view_model_name(item): catalogue.dimensions_for(catalogue.metric_grain(item))
+    for item in catalogue.METRICS
+}
 METRICS_BY = ["feature_tag"]
 
 
@@ -249,7 +254,10 @@ class EngineBuild:
 def dump(target: str, db_path: Path | None = None) -> dict[str, Any]:
     """The raw tables, the compared marts and `aiue metrics --format json` of `target`."""
     schema = mart_schema(target)
-    marts = {name: query(target, f"select * from {schema}.{name}", db_path) for name in MARTS}
+    marts = {
+        name: query(target, f"select * from {schema}.{name}", db_path)
+        for name in [*MARTS, *METRIC_VIEWS]
+    }
     raw = {
         name: query(target, f"select * from {RAW_SCHEMA}.{name}", db_path) for name in RAW_TABLES
     }
@@ -380,6 +388,36 @@ def test_marts_equal_duckdb_row_by_row(
     assert not problems, f"{engine} {mart}: {len(problems)} differences, e.g.\n" + "\n".join(
         problems[:20]
     )
+
+
+@pytest.mark.parametrize("engine", OTHER_ENGINES)
+@pytest.mark.parametrize("view", list(METRIC_VIEWS))
+def test_metric_views_equal_duckdb_row_by_row(
+    request: pytest.FixtureRequest, duckdb_build: EngineBuild, engine: str, view: str
+) -> None:
+    """`dbt build` creates each metric view on every engine, with the same rows."""
+    other = engine_build(request, engine)
+    assert other.marts[view][0] == duckdb_build.marts[view][0]
+    expected = keyed(duckdb_build.marts[view], METRIC_VIEWS[view])
+    assert len(expected) > 0
+    problems = differences(expected, keyed(other.marts[view], METRIC_VIEWS[view]))
+    assert not problems, f"{engine} {view}: {len(problems)} differences, e.g.\n" + "\n".join(
+        problems[:20]
+    )
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_metrics_prints_counts_as_whole_numbers(
+    request: pytest.FixtureRequest, engine: str
+) -> None:
+    """`aiue metrics --format json` gives counts as integers on every engine (Postgres sums
+    integers into numeric, which arrives as Decimal) and money as floats."""
+    records = engine_build(request, engine).metrics
+    assert records
+    for record in records:
+        for column in ("intents", "labeled_intents", "successful_intents", "calls", "tokens"):
+            assert type(record[column]) is int, (engine, column, record[column])
+        assert type(record["total_cost"]) is float
 
 
 @pytest.mark.parametrize("engine", OTHER_ENGINES)

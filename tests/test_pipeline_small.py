@@ -133,12 +133,14 @@ def test_every_metric_matches_the_hand_computation(
         "escalation_rate",
         "avg_turns_per_intent",
         "is_sufficient_sample",
+        "tool_cost",
     ]
     assert {
         k: f1a[k] for k in ("intents", "labeled_intents", "successful_intents", "calls", "tokens")
     } == {"intents": 2, "labeled_intents": 2, "successful_intents": 1, "calls": 5, "tokens": 4700}
     assert f1a["token_cost"] == pytest.approx(0.0128, rel=1e-12)
     assert f1a["retry_cost"] == pytest.approx(0.0038, rel=1e-12)
+    assert f1a["tool_cost"] == pytest.approx(0.005, rel=1e-12)  # s3's web_search
     assert f1a["labor_cost"] == pytest.approx(17, rel=1e-12)
     assert f1a["total_cost"] == pytest.approx(17.0178, rel=1e-12)
     assert f1a["success_rate"] == pytest.approx(0.5, rel=1e-12)

@@ -1,6 +1,7 @@
-"""The catalogue's three outputs agree on the built sample: MetricFlow (`mf query`), the
-aiue__unit_economics_daily mart (and its interval columns), and the generated metric-view SQL on
-DuckDB and PostgreSQL. Counts must be equal; money and ratios within 1e-9 relative.
+"""The catalogue's outputs agree on the built sample: MetricFlow (`mf query`), the
+aiue__unit_economics_daily mart (and its interval columns), the metric views `dbt build` creates
+beside it, and the `aiue sql` SQL on DuckDB and PostgreSQL. Counts must be equal; money and
+ratios within 1e-9 relative.
 
 MetricFlow reads `<project>/target/semantic_manifest.json`, so each test works on a copy of the
 project parsed against the sample DuckDB file (its relations are named after that file).
@@ -50,7 +51,7 @@ def copy_project(dest: Path, with_python: bool = False) -> Path:
     dest.mkdir(parents=True, exist_ok=True)
     for name in ("dbt_project.yml", "profiles.yml"):
         shutil.copy(ROOT / name, dest / name)
-    folders = ["models", "macros", "seeds", "tests/data", "metric_views", "docs"]
+    folders = ["models", "macros", "seeds", "tests/data", "docs"]
     folders += ["python"] if with_python else []
     for folder in folders:
         if (ROOT / folder).is_dir():
@@ -293,20 +294,57 @@ def test_call_grain_cpt_equals_generated_sql(semantic: SemanticProject) -> None:
 # --- metric views and intervals -------------------------------------------------------------
 
 
-def test_committed_duckdb_views_execute_and_match_the_mart(
-    sample_build: Build, daily: list[dict], tmp_path: Path
-) -> None:
-    """Each metric_views/duckdb file runs as is (in the marts schema) and equals the mart."""
-    copied = db_copy(sample_build, tmp_path)
+def test_metric_views_are_built_beside_the_marts(sample_build: Build) -> None:
+    """`dbt build` created every metric view in the marts' schema, where a BI tool finds it."""
+    views = sample_build.query(
+        f"select table_name, table_type from information_schema.tables "
+        f"where table_schema = '{SCHEMA}' and table_name like 'aiue\\_\\_metric\\_%' escape '\\'"
+    )
+    assert sorted(views) == sorted(
+        (sqlgen.view_model_name(item), "VIEW") for item in catalogue.METRICS
+    )
+
+
+def test_metric_views_equal_the_mart(sample_build: Build, daily: list[dict]) -> None:
+    """Each intent-grain view, row by row, equals the metric and interval columns of
+    aiue__unit_economics_daily; each call-grain view equals `aiue sql` on aiue__llm_calls."""
     dims = list(catalogue.DIMENSIONS)
     expected = by_key(daily, dims)
     for item in catalogue.DAILY_METRICS:
-        view = ROOT / generate.METRIC_VIEWS / "duckdb" / f"{item.name}.sql"
-        rows = records(copied, f"select * from {sqlgen.view_name(item)}",
-                       setup=f"use {SCHEMA}; {view.read_text()}")  # fmt: skip
+        rows = sample_build.records(f"select * from {SCHEMA}.{sqlgen.view_model_name(item)}")
         columns = [item.name, catalogue.SUFFICIENT_SAMPLE_COLUMN]
         columns += list(catalogue.interval_columns(item)) if item.interval else []
-        assert_tables_equal(expected, by_key(rows, dims), columns)
+        columns += list(sqlgen.needed_measures([item]))
+        assert assert_tables_equal(expected, by_key(rows, dims), columns) > 0
+    for item in catalogue.METRICS:
+        if catalogue.metric_grain(item) != catalogue.CALL:
+            continue
+        call_dims = list(catalogue.dimensions_for(catalogue.CALL))
+        rows = sample_build.records(f"select * from {SCHEMA}.{sqlgen.view_model_name(item)}")
+        sql = sqlgen.metric_query(
+            [item.name], call_dims, "duckdb", sqlgen.QueryOptions(schema=SCHEMA)
+        )
+        expected_calls = by_key(sample_build.records(sql), call_dims)
+        assert assert_tables_equal(expected_calls, by_key(rows, call_dims), [item.name]) > 0
+
+
+def test_metric_views_re_aggregate_to_aiue_metrics(
+    sample_build: Build, capsys: pytest.CaptureFixture
+) -> None:
+    """Sum a view's sums by feature and apply the formula again (what a BI tool does): the
+    result is `aiue metrics --by feature_tag`, never an average of the daily ratios."""
+    assert aiue(["metrics", "--db", str(sample_build.db_path), "--by", "feature_tag",
+                 "--format", "json"]) == 0  # fmt: skip
+    reported = {row["feature_tag"]: row for row in json.loads(capsys.readouterr().out)}
+    view = sqlgen.view_model_name(catalogue.metric("cost_per_success"))
+    regrouped = sample_build.query(
+        f"select feature_tag, sum(labeled_total_cost) / sum(successful_intents), "
+        f"avg(cost_per_success) from {SCHEMA}.{view} group by feature_tag"
+    )
+    assert len(regrouped) == len(reported) > 1
+    for feature, cps, averaged in regrouped:
+        assert float(cps) == pytest.approx(reported[feature]["cost_per_success"], rel=1e-9)
+        assert averaged != pytest.approx(float(cps), rel=1e-6)  # averaging ratios is wrong
 
 
 def test_sql_intervals_equal_python(daily: list[dict]) -> None:
@@ -416,19 +454,6 @@ def load_daily_into_postgres(server: Any, sample_build: Build) -> None:
         connection.close()
 
 
-def test_committed_postgres_views_match_the_mart(postgres_daily: Any, daily: list[dict]) -> None:
-    if postgres_daily is None:
-        pytest.skip("PostgreSQL is not available here")
-    dims = list(catalogue.DIMENSIONS)
-    for item in catalogue.DAILY_METRICS:
-        view = (ROOT / generate.METRIC_VIEWS / "postgres" / f"{item.name}.sql").read_text()
-        rows = postgres_daily(
-            f"set search_path to {SCHEMA}; {view} select * from {sqlgen.view_name(item)}"
-        )
-        columns = [item.name] + (list(catalogue.interval_columns(item)) if item.interval else [])
-        assert_tables_equal(by_key(daily, dims), by_key(rows, dims), columns)
-
-
 # --- the catalogue drives everything --------------------------------------------------------
 
 THROWAWAY = """
@@ -479,7 +504,8 @@ def test_adding_a_metric_needs_only_the_catalogue(sample_build: Build, tmp_path:
     assert "failed_calls_per_intent" not in (project / generate.METRICS_MACRO).read_text()
 
     db_path = db_copy(sample_build, tmp_path / "db")
-    dbt(project, db_path, "run", "--select", "aiue__unit_economics_daily")
+    views = [f"aiue__metric_{name}" for name in ("tool_cost_per_intent", "failed_calls_per_intent")]
+    dbt(project, db_path, "run", "--select", "aiue__unit_economics_daily", *views)
     run([str(BIN / "mf"), "validate-configs"], project, dbt_env(db_path))
 
     new = ["tool_cost_per_intent", "failed_calls_per_intent"]
@@ -498,9 +524,8 @@ def test_adding_a_metric_needs_only_the_catalogue(sample_build: Build, tmp_path:
 
     rebuilt = by_key(records(db_path, f"select * from {SCHEMA}.aiue__unit_economics_daily"),
                      list(catalogue.DIMENSIONS))  # fmt: skip
-    view = (project / generate.METRIC_VIEWS / "duckdb" / "tool_cost_per_intent.sql").read_text()
-    from_view = records(db_path, "select * from metric_tool_cost_per_intent",
-                        setup=f"use {SCHEMA}; {view}")  # fmt: skip
+    from_view = records(db_path, f"select * from {SCHEMA}.aiue__metric_tool_cost_per_intent")
+    assert from_view
     for row in from_view:
         key = tuple(row[d] for d in catalogue.DIMENSIONS)
         expected_value = catalogue.ratio_value(rebuilt[key]["tool_cost"], rebuilt[key]["intents"])

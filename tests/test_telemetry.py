@@ -517,6 +517,13 @@ def test_otlp_variants_load_the_same_spans(tmp_path: Path) -> None:
         "protobuf.json": json.dumps(protobuf_json(document)).encode(),
         "twice.jsonl.gz": gzip.compress((json.dumps(document) + "\n").encode()),
     }
+    with duckdb.connect() as connection:  # zstd, as the Collector's file exporter compresses
+        (tmp_path / "zstd" / "otlp").mkdir(parents=True)
+        connection.execute(
+            f"copy (select * from read_json('{source}', format = 'newline_delimited')) "
+            f"to '{tmp_path / 'zstd' / 'otlp' / 'spans.jsonl.zst'}' (format json, compression zstd)"
+        )
+    assert otlp_raw_rows(tmp_path / "zstd") == expected
     for name, content in variants.items():
         folder = tmp_path / name.split(".")[0]
         (folder / "otlp").mkdir(parents=True)
@@ -632,3 +639,37 @@ def test_a_vendors_names_are_added_as_seed_rows(tmp_path: Path) -> None:
     assert built.query(
         "select operation_name, rejection_kind from main_aiue.aiue__rejected_spans"
     ) == [(None, "not_a_call")]
+
+
+def test_langfuse_blob_storage_export_reads_like_the_api(
+    form_builds: dict[str, Build], tmp_path: Path
+) -> None:
+    """Langfuse's blob storage export writes snake_case CSV (trace_id, start_time,
+    usage_details as JSON text, 'YYYY-MM-DD HH:MM:SS.ffffff' times): the same calls, tokens and
+    cost as the API's objects."""
+    import re
+    from datetime import datetime
+
+    data = tmp_path / "data"
+    (data / "seeds").mkdir(parents=True)
+    shutil.copy(TELEMETRY / "prices" / "aiue_model_prices.csv", data / "seeds")
+    for name in ("langfuse_observations", "langfuse_scores"):
+        rows = [json.loads(line) for line in (TELEMETRY / "langfuse" / f"{name}.jsonl").open()]
+        columns = list(dict.fromkeys(key for row in rows for key in row))
+
+        def cell(value: object) -> str:
+            if isinstance(value, dict | list):
+                return json.dumps(value)
+            if isinstance(value, str) and re.fullmatch(r"\d{4}-.*Z", value):
+                moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+                return moment.strftime("%Y-%m-%d %H:%M:%S.%f")
+            return "" if value is None else str(value)
+
+        with (data / f"{name}.csv").open("w", newline="", encoding="utf-8") as handle:
+            writer = csv.writer(handle)
+            writer.writerow([re.sub(r"(?<!^)(?=[A-Z])", "_", c).lower() for c in columns])
+            writer.writerows([[cell(row.get(c)) for c in columns] for row in rows])
+    exported = build(data, tmp_path / "aiue.duckdb")
+    assert metrics(exported.db_path) == metrics(form_builds["langfuse"].db_path)
+    events = "select count(*) from main_aiue.stg_aiue__otel_span_events"
+    assert exported.query(events) == form_builds["langfuse"].query(events) == [(11,)]

@@ -27,7 +27,8 @@ import pytest
 from ai_unit_economics.cli import main as aiue
 from ai_unit_economics.warehouse import mart_schema, query
 
-from .test_engines import data_test_results, differences, environment, keyed, run_child
+from .mart_comparison import differences, keyed
+from .test_engines import data_test_results, environment, run_child
 
 pytestmark = pytest.mark.dbt
 

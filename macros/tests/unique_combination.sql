@@ -1,10 +1,11 @@
-{#- Fails on each combination of `columns` that more than one row has (a compound primary
-    key; dbt_utils.unique_combination_of_columns without the hub dependency). -#}
-{% test unique_combination(model, columns) %}
+{#- The columns together identify a row (a model's key when it has no single key column):
+    fails with each combination that occurs more than once. Nulls compare equal here, as in
+    group by. -#}
+{% test unique_combination(model, combination) %}
 select
-    {{ columns | join(', ') }},
-    count(*) as rows_with_this_key
+    {{ combination | join(', ') }},
+    count(*) as occurrences
 from {{ model }}
-group by {{ columns | join(', ') }}
+group by {{ combination | join(', ') }}
 having count(*) > 1
 {% endtest %}

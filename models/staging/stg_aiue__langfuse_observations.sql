@@ -16,8 +16,8 @@
 {%- set columns = ai_unit_economics.source_columns_by_name(source_relation) -%}
 {%- set aliases = ai_unit_economics.attribute_aliases() -%}
 {%- set null_text = 'cast(null as ' ~ dbt.type_string() ~ ')' -%}
-{%- set usage_details = columns.get('usagedetails', (null_text, ''))[0] -%}
-{%- set cost_details = columns.get('costdetails', (null_text, ''))[0] -%}
+{%- set usage_details = columns.get('usagedetails', columns.get('usage_details', (null_text, '')))[0] -%}
+{%- set cost_details = columns.get('costdetails', columns.get('cost_details', (null_text, '')))[0] -%}
 {%- set usage = columns.get('usage', (null_text, ''))[0] -%}
 {%- set metadata = columns.get('metadata', (null_text, ''))[0] -%}
 {%- set app_source = {'kind': 'document', 'documents': [(metadata, [])]} -%}

@@ -37,8 +37,8 @@ cleaned as (
             {{ ai_unit_economics.source_text(columns, ['status']) }},
             {{ ai_unit_economics.clean_text(ai_unit_economics.json_path_text(metadata, ['status'])) }}
         )) as status,
-        {{ ai_unit_economics.source_text(columns, ['starttime']) }} as start_time,
-        {{ ai_unit_economics.source_text(columns, ['endtime']) }} as end_time,
+        {{ ai_unit_economics.source_text(columns, ['starttime', 'start_time']) }} as start_time,
+        {{ ai_unit_economics.source_text(columns, ['endtime', 'end_time']) }} as end_time,
         {{ ai_unit_economics.source_text(columns, ['session_id']) }} as session_id,
         coalesce(
             {{ ai_unit_economics.source_text(columns, ['end_user']) }},

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from .tables import text_table
-from .warehouse import TARGETS, mart_schema, query
+from .warehouse import mart_schema, query
 
 COLUMNS = (
     "budget_id",
@@ -124,19 +124,22 @@ def exit_code(records: list[dict[str, Any]], fail_on: str | None) -> int:
 
 
 def add_arguments(commands: argparse._SubParsersAction) -> None:
+    from .cli import add_warehouse_options
+
     parser = commands.add_parser(
         "budget",
         help="month-to-date spend or cost per success, forecast and status per budget",
     )
-    parser.add_argument("--db", type=Path, default=Path("aiue.duckdb"))
-    parser.add_argument("--target", choices=TARGETS, default="duckdb")
+    add_warehouse_options(parser, reads=False)
     parser.add_argument("--all", action="store_true", help="every period, not only the current")
     parser.add_argument(
         "--fail-on",
         choices=("warn", "error"),
         help="exit 1 when a budget's current status is at least this (for schedulers)",
     )
-    parser.add_argument("--format", choices=("table", "json"), default="table")
+    parser.add_argument(
+        "--format", choices=("table", "json"), default="table", help="output format"
+    )
     parser.set_defaults(handler=run)
 
 

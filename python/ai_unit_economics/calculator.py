@@ -162,7 +162,9 @@ def add_arguments(commands: argparse._SubParsersAction) -> None:
         "with the formula's parts.",
     )
     parser.add_argument("--price-per-million", type=float, required=True, help="$ per 1M tokens")
-    parser.add_argument("--tokens-per-turn", type=float, required=True)
+    parser.add_argument(
+        "--tokens-per-turn", type=float, required=True, help="input + output tokens per turn"
+    )
     parser.add_argument("--turns", type=float, default=1.0, help="turns per intent (default 1)")
     parser.add_argument(
         "--success-rate", type=float, required=True, help="share of intents resolved, e.g. 0.7"
@@ -173,14 +175,18 @@ def add_arguments(commands: argparse._SubParsersAction) -> None:
         type=float,
         help="$ per escalation ticket (default: --minutes-per-ticket x --hourly-rate / 60)",
     )
-    parser.add_argument("--minutes-per-ticket", type=float, default=10.0)
+    parser.add_argument(
+        "--minutes-per-ticket", type=float, default=10.0, help="human minutes per ticket"
+    )
     parser.add_argument("--hourly-rate", type=float, default=90.0, help="loaded $ per hour")
     parser.add_argument("--review-rate", type=float, default=0.0, help="share reviewed by a human")
     parser.add_argument("--review-cost", type=float, default=0.0, help="$ per human review")
     parser.add_argument(
         "--other-cost-per-intent", type=float, default=0.0, help="tools, infra, orchestration"
     )
-    parser.add_argument("--format", choices=("table", "json"), default="table")
+    parser.add_argument(
+        "--format", choices=("table", "json"), default="table", help="output format"
+    )
     parser.set_defaults(handler=run)
 
 

@@ -2,7 +2,7 @@
 
 From these definitions `aiue generate` writes the MetricFlow semantic models and metrics
 (`models/semantic/`), the `unit_economics_metrics()` macro behind the metric columns of
-`aiue__unit_economics_daily`, the per-dialect SQL metric views (`metric_views/`) and the metric
+`aiue__unit_economics_daily`, the metric-view models (`models/metric_views/`) and the metric
 documentation (`docs/metrics.md`); `aiue metrics` and `aiue sql` build their SQL from it too.
 
 To add a metric, add a `Metric` below (and a `Measure` if it needs a new sum), then run
@@ -571,7 +571,7 @@ def dimensions_for(grain: Grain) -> tuple[str, ...]:
 
 
 # --------------------------------------------------------------------------------------------
-# The shapes `aiue metrics` (issue 2) and metrics.py rely on; derived from the catalogue.
+# The shapes `aiue metrics` and metrics.py rely on; derived from the catalogue.
 # --------------------------------------------------------------------------------------------
 
 
@@ -628,9 +628,10 @@ RATIOS: tuple[Ratio, ...] = tuple(
     ratio for ratio in map(_as_ratio, DAILY_METRICS) if ratio is not None
 )
 
-# `aiue metrics` output columns, in order (after the group-by columns). Kept exactly as issue 2
-# published them; interval columns come behind `--intervals`, billing columns (BILLING_COLUMNS)
-# after them when the build has billing (or with `--billing`).
+# `aiue metrics` output columns, in order (after the group-by columns): the published list,
+# only ever appended to (tool_cost came last so that token + tool + labour (+ infra) = total);
+# interval columns come behind `--intervals`, billing columns (BILLING_COLUMNS) after them when
+# the build has billing (or with `--billing`).
 METRIC_COLUMNS: tuple[str, ...] = (
     "intents",
     "labeled_intents",
@@ -648,9 +649,10 @@ METRIC_COLUMNS: tuple[str, ...] = (
     "escalation_rate",
     "avg_turns_per_intent",
     "is_sufficient_sample",
+    "tool_cost",
 )
 
-# Billing (issue 3): billed = allocated + unallocated; infra is part of total_cost.
+# Billing: billed = allocated + unallocated; infra is part of total_cost.
 BILLING_COLUMNS: tuple[str, ...] = (
     "infra_cost",
     "billed_cost",

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import UserError
-from .warehouse import TARGETS, mart_schema, query
+from .warehouse import mart_schema, query
 
 FOCUS_VERSION = "1.2"
 AI_SERVICE_CATEGORY = "AI and Machine Learning"
@@ -229,11 +229,12 @@ def export(target: str, db_path: Path | None, out: Path) -> tuple[int, Decimal]:
 
 
 def add_arguments(commands: argparse._SubParsersAction) -> None:
+    from .cli import add_warehouse_options
+
     parser = commands.add_parser(
         "export-focus", help="write the allocated AI cost as FOCUS 1.2 Cost and Usage rows"
     )
-    parser.add_argument("--db", type=Path, default=Path("aiue.duckdb"))
-    parser.add_argument("--target", choices=TARGETS, default="duckdb")
+    add_warehouse_options(parser, reads=False)
     parser.add_argument("--out", type=Path, required=True, help="CSV file to write")
     parser.set_defaults(handler=run)
 

@@ -120,12 +120,12 @@ def span_layouts(inputs: dict[str, InputFile | None]) -> list[str]:
 
 def check_required_columns(input_file: InputFile, columns: list[str]) -> None:
     present = {column.strip().lower() for column in columns}
-    for required in input_file.spec.required:
-        if required not in present:
+    names = ", ".join(" or ".join(spellings) for spellings in input_file.spec.required)
+    for spellings in input_file.spec.required:
+        if not present & set(spellings):
             raise UserError(
-                f"{input_file.path}: missing required column '{required}' "
-                f"(required: {', '.join(input_file.spec.required)}; "
-                f"found: {', '.join(sorted(present)) or 'none'})."
+                f"{input_file.path}: missing required column '{spellings[0]}' "
+                f"(required: {names}; found: {', '.join(sorted(present)) or 'none'})."
             )
 
 

@@ -23,7 +23,14 @@ from .project import EMPTY_INPUT_COLUMNS, RAW_SCHEMA
 # its file, row and column (Postgres would otherwise fail the whole build on it).
 JSON_COLUMNS: dict[str, tuple[str, ...]] = {
     "litellm_spend_logs": ("metadata",),
-    "langfuse_observations": ("usagedetails", "costdetails", "usage", "metadata"),
+    "langfuse_observations": (
+        "usagedetails",
+        "usage_details",
+        "costdetails",
+        "cost_details",
+        "usage",
+        "metadata",
+    ),
 }
 
 

@@ -14,13 +14,15 @@ import sqlglot
 from sqlglot import exp
 
 from . import catalogue, sqlgen
+from .engines import engine
 from .errors import UserError
 from .stats import DEFAULT_CONFIDENCE_LEVEL
-from .tables import text_table
+from .tables import MAX_WIDTH, UNBOUNDED, text_table
 from .warehouse import mart_schema, query
 
-# `aiue metrics --target` -> the sqlglot dialect its SQL is written in.
-TARGET_DIALECTS = {"duckdb": "duckdb", "postgres": "postgres", "spark": "spark"}
+# Columns that count things (intents, calls, tokens): whole numbers on every engine, even
+# where the warehouse sums them into a decimal (Postgres returns Decimal for sum(integer)).
+COUNT_COLUMNS = frozenset(m.name for m in catalogue.MEASURES if m.unit in ("count", "tokens"))
 
 
 def metrics_sql(
@@ -70,8 +72,8 @@ def estimate_basis(query: str) -> str:
 
 
 def output_columns(intervals: bool = False, billing: bool = False) -> list[str]:
-    """The issue-2 columns; with intervals, each metric's interval right after it; with
-    billing, the billing columns (issue 3) last."""
+    """The published columns; with intervals, each metric's interval right after it; with
+    billing, the billing columns last."""
     billing_columns = list(catalogue.BILLING_COLUMNS) if billing else []
     if not intervals:
         return [*catalogue.METRIC_COLUMNS, *billing_columns]
@@ -105,12 +107,14 @@ def fetch_metrics(
     level: float = DEFAULT_CONFIDENCE_LEVEL,
     cost_basis: str = "invoice",
     billing: bool | None = None,
+    schema: str | None = None,
 ) -> list[dict[str, Any]]:
     """Metric records per group. billing: add the billing columns (None: when the build has
-    billing, i.e. some group carries billed money or infra cost)."""
-    dialect = TARGET_DIALECTS[target]
+    billing, i.e. some group carries billed money or infra cost). schema: where the marts are
+    (default: from the target's profile)."""
+    dialect = engine(target).dialect
     sql = metrics_sql(
-        mart_schema(target), by, date_from, date_to, min_sample, dialect, level, cost_basis
+        mart_schema(target, schema), by, date_from, date_to, min_sample, dialect, level, cost_basis
     )
     columns, rows = query(target, sql, db_path)
     # Groups with intents, or with billed money that landed on no call.
@@ -118,10 +122,13 @@ def fetch_metrics(
     found = [row for row in found if row.get("intents") or row.get("billed_cost")]
     with_billing = has_billing(found) if billing is None else billing
     keep = [*by, *output_columns(intervals, with_billing)]
-    return [{key: _plain(row[key]) for key in keep} for row in found]
+    return [{key: _plain(key, row[key]) for key in keep} for row in found]
 
 
-def _plain(value: Any) -> Any:
+def _plain(key: str, value: Any) -> Any:
+    """JSON-ready: counts as int, other numbers as float, dates as ISO text."""
+    if isinstance(value, (Decimal, float)) and key in COUNT_COLUMNS:
+        return int(value)
     if isinstance(value, Decimal):
         return float(value)
     if isinstance(value, date):
@@ -135,6 +142,7 @@ def render(
     fmt: str,
     intervals: bool = False,
     level: float = DEFAULT_CONFIDENCE_LEVEL,
+    wide: bool = False,
 ) -> str:
     if fmt == "json":
         return json.dumps(records, indent=2)
@@ -143,72 +151,141 @@ def render(
         fieldnames = [*by, *output_columns(intervals, _records_have_billing(records))]
         writer = csv.DictWriter(buffer, fieldnames=fieldnames, lineterminator="\n")
         writer.writeheader()
-        writer.writerows(records)
+        writer.writerows([{key: _csv_value(value) for key, value in r.items()} for r in records])
         return buffer.getvalue()
-    return render_table(records, by, intervals, level)
+    return render_table(records, by, intervals, level, wide)
 
 
-TABLE_COLUMNS = (
+def _csv_value(value: Any) -> Any:
+    """Booleans as true/false, as SQL and every CSV reader of BI tools spell them."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return value
+
+
+# --- the terminal tables ------------------------------------------------------------------------
+# By default two tables that fit MAX_WIDTH columns: what an outcome costs, and where the money
+# goes (tokens + tools + infra + labour = total, so the parts add up); --intervals adds a third.
+# --wide prints every column in one table, however wide.
+
+OUTCOME_COLUMNS = (
     ("intents", "intents"),
     ("success_rate", "success"),
     ("cost_per_million_tokens", "CPT/1M"),
-    ("token_cost", "tokens $"),
-    ("retry_cost", "retries $"),
-    ("labor_cost", "labour $"),
-    ("total_cost", "total $"),
     ("cost_per_intent", "cost/intent"),
     ("cost_per_success", "cost/success"),
     ("escalation_rate", "escalated"),
     ("avg_turns_per_intent", "turns"),
 )
+# The parts of total_cost, in the order they add up; infra only in builds with billing.
+COST_PARTS = (
+    ("token_cost", "tokens $"),
+    ("tool_cost", "tools $"),
+    ("infra_cost", "infra $"),
+    ("labor_cost", "labour $"),
+)
+MONEY_COLUMNS = (*COST_PARTS, ("total_cost", "total $"), ("retry_cost", "retries $"))
+INTERVAL_METRICS = (
+    ("success_rate", "success"),
+    ("cost_per_intent", "cost/intent"),
+    ("cost_per_success", "cost/success"),
+)
+WIDE_COLUMNS = (
+    ("intents", "intents"),
+    ("labeled_intents", "labelled"),
+    ("successful_intents", "successes"),
+    ("success_rate", "success"),
+    ("ci:success_rate", "success CI"),
+    ("calls", "calls"),
+    ("tokens", "tokens"),
+    ("cost_per_million_tokens", "CPT/1M"),
+    *MONEY_COLUMNS,
+    ("cost_per_intent", "cost/intent"),
+    ("ci:cost_per_intent", "cost/intent CI"),
+    ("cost_per_success", "cost/success"),
+    ("ci:cost_per_success", "cost/success CI"),
+    ("escalation_rate", "escalated"),
+    ("avg_turns_per_intent", "turns"),
+    ("billed_cost", "billed $"),
+    ("allocated_cost", "allocated $"),
+    ("unallocated_cost", "unallocated $"),
+)
+SMALL_SAMPLE_NOTE = (
+    "* fewer labelled intents than the sample threshold: treat this cost per success as noise."
+)
 
 
-def _cell(key: str, value: Any) -> str:
+def _money_keys() -> set[str]:
+    return {name for name, _ in MONEY_COLUMNS} | set(catalogue.BILLING_COLUMNS)
+
+
+def _cell(key: str, value: Any, cents: bool = True) -> str:
+    """One value as shown: money sums in cents (or 4 decimals when a table's sums are all
+    small), rates and per-unit money with 4 decimals."""
     if value is None:
         return "-"
     if key in ("success_rate", "escalation_rate"):
         return f"{value:.1%}"
-    if key in ("intents",):
-        return f"{value:,}"
+    if key in COUNT_COLUMNS:
+        return f"{int(value):,}"
     if key == "avg_turns_per_intent":
         return f"{value:.2f}"
     sign = "-" if value < 0 else ""  # an interval's low end can fall below 0
-    if key in ("cost_per_million_tokens", *catalogue.MONEY_COLUMNS, *catalogue.BILLING_COLUMNS):
+    if key in _money_keys() and cents:
         return f"{sign}${abs(value):,.2f}"
     return f"{sign}${abs(value):,.4f}"
 
 
+def _cents(records: list[dict[str, Any]], columns: list[tuple[str, str]]) -> bool:
+    """Whether a table's money sums read well in cents: one of them reaches $100."""
+    keys = [key for key, _ in columns if key in _money_keys()]
+    return any(abs(float(r.get(key) or 0)) >= 100 for r in records for key in keys)
+
+
 def _interval_cell(record: dict[str, Any], metric: str) -> str:
-    low, high = record[f"{metric}_ci_low"], record[f"{metric}_ci_high"]
+    low, high = record.get(f"{metric}_ci_low"), record.get(f"{metric}_ci_high")
     if low is None or high is None:
         return "-"
     return f"{_cell(metric, low)} – {_cell(metric, high)}"
 
 
-def _table_columns(intervals: bool, level: float) -> list[tuple[str, str]]:
-    if not intervals:
-        return list(TABLE_COLUMNS)
-    pct = f"{level:.0%}" if round(level * 100) == level * 100 else f"{level:.1%}"
-    columns: list[tuple[str, str]] = []
-    for key, label in TABLE_COLUMNS:
-        columns.append((key, label))
-        if key in {"success_rate", "cost_per_intent", "cost_per_success"}:
-            columns.append((f"ci:{key}", f"{label} {pct} CI"))
-    return columns
+def _value_cell(record: dict[str, Any], key: str, cents: bool = True) -> str:
+    if key.startswith("ci:"):
+        return _interval_cell(record, key[3:])
+    text = _cell(key, record.get(key), cents)
+    if key == "cost_per_success" and record["intents"] and not record["is_sufficient_sample"]:
+        text += " *"
+    return text
 
 
-BILLING_TABLE_COLUMNS = (
-    ("infra_cost", "infra $"),
-    ("billed_cost", "billed $"),
-    ("unallocated_cost", "unallocated $"),
-)
+def _level_label(level: float) -> str:
+    return f"{level:.0%}" if round(level * 100) == level * 100 else f"{level:.1%}"
 
 
-def _with_billing_columns(columns: list[tuple[str, str]]) -> list[tuple[str, str]]:
-    """Infra cost after labour (it is part of total), then the billed and unallocated money."""
-    at = [key for key, _ in columns].index("labor_cost") + 1
-    infra, *billing = BILLING_TABLE_COLUMNS
-    return [*columns[:at], infra, *columns[at:], *billing]
+def _table(
+    records: list[dict[str, Any]],
+    by: list[str],
+    columns: list[tuple[str, str]],
+    title: str,
+    width: int,
+    total: bool = False,
+) -> list[str]:
+    """One table of records; with total, a footer row summing its (money) columns."""
+    header = [*by, *(label for _, label in columns)]
+    sums = {key: sum(float(r.get(key) or 0) for r in records) for key, _ in columns}
+    cents = _cents([*records, sums], columns)
+    body = [
+        [
+            *("-" if record[column] is None else str(record[column]) for column in by),
+            *(_value_cell(record, key, cents) for key, _ in columns),
+        ]
+        for record in records
+    ]
+    footer = None
+    if total and by and len(records) > 1:
+        footer = ["total", *([""] * (len(by) - 1))]
+        footer += [_cell(key, sums[key], cents) for key, _ in columns]
+    return text_table(header, body, label_columns=len(by), footer=footer, title=title, width=width)
 
 
 def render_table(
@@ -216,28 +293,47 @@ def render_table(
     by: list[str],
     intervals: bool = False,
     level: float = DEFAULT_CONFIDENCE_LEVEL,
+    wide: bool = False,
 ) -> str:
     if not records:
         return "No intents in the selected range."
-    table_columns = _table_columns(intervals, level)
-    if _records_have_billing(records):
-        table_columns = _with_billing_columns(table_columns)
-    header = [*by, *(label for _, label in table_columns)]
-    cps_index = len(by) + [key for key, _ in table_columns].index("cost_per_success")
-    body = []
-    for record in records:
-        cells = [str(record[column]) if record[column] is not None else "-" for column in by]
-        cells += [
-            _interval_cell(record, key[3:]) if key.startswith("ci:") else _cell(key, record[key])
-            for key, _ in table_columns
+    billing = _records_have_billing(records)
+    lines: list[str] = []
+    if wide:
+        keys = [
+            (key, label.replace("CI", f"{_level_label(level)} CI"))
+            for key, label in WIDE_COLUMNS
+            if (intervals or not key.startswith("ci:"))
+            and (billing or key not in catalogue.BILLING_COLUMNS)
         ]
-        if not record["is_sufficient_sample"] and record["intents"]:
-            cells[cps_index] += " *"
-        body.append(cells)
-    lines = text_table(header, body, label_columns=len(by))
-    if any(not record["is_sufficient_sample"] for record in records):
-        lines.append(
-            "* fewer labelled intents than the sample threshold: treat this cost per success "
-            "as noise."
+        lines += _table(records, by, keys, "Unit economics", UNBOUNDED)
+    else:
+        # Groups with billed money but no intents have nothing to show here (the note below
+        # and --wide do).
+        unallocated = sum(float(r.get("unallocated_cost") or 0) for r in records)
+        records = [r for r in records if r["intents"]] or records
+        parts = [(k, label) for k, label in MONEY_COLUMNS if billing or k != "infra_cost"]
+        lines += _table(records, by, list(OUTCOME_COLUMNS), "What an intent costs", MAX_WIDTH)
+        lines += [""]
+        lines += _table(
+            records,
+            by,
+            parts,
+            "Where the money goes (tokens + tools"
+            + (" + infra" if billing else "")
+            + " + labour = total; retries are part of tokens)",
+            MAX_WIDTH,
+            total=True,
         )
+        if unallocated:
+            lines.append(
+                f"unallocated {_cell('unallocated_cost', unallocated)}: billed money that "
+                "landed on no call (not in any intent's cost); `aiue reconcile` shows where."
+            )
+        if intervals:
+            pct = _level_label(level)
+            ci = [(f"ci:{key}", f"{label} {pct} CI") for key, label in INTERVAL_METRICS]
+            lines += ["", *_table(records, by, ci, f"{pct} confidence intervals", MAX_WIDTH)]
+    if any(r["intents"] and not r["is_sufficient_sample"] for r in records):
+        lines.append(SMALL_SAMPLE_NOTE)
     return "\n".join(lines)

@@ -15,7 +15,7 @@ Tolerated, because the OTLP/JSON and protobuf-JSON encodings both occur in the w
 - `kind` and `status.code` as integers or enum names (`SPAN_KIND_CLIENT`, `STATUS_CODE_ERROR`);
 - attribute values of every AnyValue kind: string, int, double, bool, bytes, and arrays and
   key/value lists as JSON text (as the Collector's ClickHouse exporter renders them);
-- missing optional fields (no status, no events, no resource).
+- missing optional fields (no status, no events, no resource), or JSON null in their place.
 
 The result has the Collector's ClickHouse `otel_traces` columns (lower-cased), so OTLP files
 and that table share one staging model: `timestamp` is the start time and `duration` the end
@@ -60,9 +60,13 @@ create or replace temp macro aiue_otlp_value(v) as
             lambda item: {'k': item ->> 'key', 'v': aiue_otlp_scalar(item -> 'value')})))
             as varchar));
 
+-- A repeated field as a list; missing or JSON null (some writers emit it) is empty.
+create or replace temp macro aiue_otlp_list(field) as
+    cast(case when json_type(field) = 'ARRAY' then field else cast('[]' as json) end as json[]);
+
 create or replace temp macro aiue_otlp_entries(attributes) as
     list_transform(
-        cast(coalesce(attributes, cast('[]' as json)) as json[]),
+        aiue_otlp_list(attributes),
         lambda attribute: {'k': attribute ->> 'key', 'v': aiue_otlp_value(attribute -> 'value')});
 
 -- A key/value list as a MAP; a repeated key keeps its first value (OTLP forbids repeats).
@@ -162,7 +166,7 @@ flattened as (
         aiue_otlp_attributes(span -> 'attributes') as spanattributes,
         span -> 'status' ->> 'code' as statuscode,
         span -> 'status' ->> 'message' as statusmessage,
-        cast(coalesce(span -> 'events', cast('[]' as json)) as json[]) as events,
+        aiue_otlp_list(span -> 'events') as events,
         source_file,
         row_number() over (
             partition by source_file

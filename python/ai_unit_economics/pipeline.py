@@ -5,9 +5,10 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from .errors import BuildError, UnusableInputError, UserError
+from .console import UI, BuildProgress
+from .engines import engine
+from .errors import BuildError, UnusableInputError
 from .inputs import InputFile, find_inputs, merged_seed_dir, seed_overrides, span_layouts
-from .loaders import load_duckdb
 from .project import project_dir
 from .runner import run_dbt
 from .warehouse import mart_schema, query
@@ -24,27 +25,33 @@ def run_pipeline(
     UnusableInputError when the spans gave nothing to cost."""
     inputs = find_inputs(input_dir)
     overrides = seed_overrides(input_dir)
-    counts, where = _load(target, db_path, inputs)
-    print(f"Loaded {describe_loaded(inputs, counts)} into {where}")
+    with UI.phase("Loading the input files"):
+        counts, where = _load(target, db_path, inputs)
+    UI.info(f"Loaded {describe_loaded(inputs, counts)} into {where}")
     seed_dir = merged_seed_dir(project_dir() / "seeds", overrides) if overrides else None
     for path in overrides:
-        print(f"Using your seed {path}")
+        UI.info(f"Using your seed {path}")
+    progress = BuildProgress()
     try:
-        run_dbt(
-            "build",
-            target=target,
-            db_path=db_path,
-            seed_dir=seed_dir,
-            variables={**input_vars(inputs), **(variables or {})},
-        )
+        with progress.running():
+            log_path = run_dbt(
+                "build",
+                target=target,
+                db_path=db_path,
+                seed_dir=seed_dir,
+                variables={**input_vars(inputs), **(variables or {})},
+                callbacks=[progress],
+            )
     except BuildError as error:
         check_usable(target, db_path, error)
         raise
     finally:
         if seed_dir is not None:
             shutil.rmtree(seed_dir, ignore_errors=True)
+    UI.progress(progress.summary())
+    UI.progress(f"dbt log: {log_path}")
     for line in build_notes(target, db_path):
-        print(line)
+        UI.note(line)
     return counts
 
 
@@ -246,17 +253,8 @@ def _load(
     target: str, db_path: Path, inputs: dict[str, InputFile | None]
 ) -> tuple[dict[str, int], str]:
     """Load the raw tables with the target's bulk loader; returns the counts and where."""
-    if target == "duckdb":
-        return load_duckdb(db_path, inputs), str(db_path)
-    if target == "postgres":
-        from .load_postgres import describe_target, load_postgres
-
-        return load_postgres(inputs), describe_target()
-    if target == "spark":
-        from .load_spark import describe_target, load_spark
-
-        return load_spark(inputs), describe_target()
-    raise UserError(f"unknown target '{target}'; choose one of: duckdb, postgres, spark.")
+    warehouse = engine(target)
+    return warehouse.load(inputs, db_path), warehouse.describe(db_path)
 
 
 def run_demo(out_dir: Path, n_intents: int, seed: int) -> None:
@@ -265,18 +263,19 @@ def run_demo(out_dir: Path, n_intents: int, seed: int) -> None:
     from .synthetic import generate
 
     data_dir = out_dir / "data"
-    generate(data_dir, n_intents=n_intents, seed=seed, billing=True)
+    with UI.phase("Generating the sample data"):
+        generate(data_dir, n_intents=n_intents, seed=seed, billing=True)
     db_path = out_dir / "aiue.duckdb"
     run_pipeline(data_dir, db_path)
     by = ["feature_tag", "response_model"]
     print()
     print("Unit economics by feature and primary model (sample data):")
+    print()
     print(render(fetch_metrics("duckdb", by, db_path=db_path), by, "table"))
     print()
-    print(f"Invoice against telemetry (sample FOCUS invoice {data_dir / 'focus_costs.csv'}):")
+    print(f"The sample FOCUS invoice ({data_dir / 'focus_costs.csv'}) against the telemetry:")
+    print()
     print(render_reconciliation(reconciliation_by_provider(db_path)))
     print()
-    print(
-        f"The DuckDB file {db_path} holds every model; "
-        f"try: aiue metrics --db {db_path} --by feature_tag"
-    )
+    print(f"The DuckDB file {db_path} holds every model; try:")
+    print(f"  aiue metrics --db {db_path} --by feature_tag --wide")

@@ -6,6 +6,8 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from .errors import UserError
+
 SEED_COLUMNS: dict[str, list[str]] = {
     "aiue_model_prices": [
         "provider",
@@ -119,14 +121,15 @@ SEED_COLUMNS: dict[str, list[str]] = {
 
 
 # Every file `aiue run --input DIR` reads: its name in DIR, the raw table it loads into, the
-# suffixes it may have, the columns it must have (compared lower-cased) and the span layout it
-# feeds (None: not spans). Spans may come in any of the layouts; a folder needs at least one.
+# suffixes it may have, the columns it must have (compared lower-cased; each a tuple of the
+# spellings exports use, e.g. Langfuse's API traceId and its blob export trace_id) and the span
+# layout it feeds (None: not spans). A folder needs at least one span input.
 @dataclass(frozen=True)
 class InputSpec:
     name: str
     table: str
     suffixes: tuple[str, ...]
-    required: tuple[str, ...]
+    required: tuple[tuple[str, ...], ...]
     layout: str | None = None
     what: str = ""
 
@@ -136,14 +139,14 @@ INPUT_SPECS: tuple[InputSpec, ...] = (
         "genai_spans",
         "genai_spans",
         (".csv", ".parquet"),
-        ("trace_id", "span_id", "start_time"),
+        (("trace_id",), ("span_id",), ("start_time",)),
         "flat",
         "one row per span, flattened (contract names or OTel attribute names as columns)",
     ),
     InputSpec(
         "otlp",
         "otel_traces",
-        (".json", ".jsonl", ".json.gz", ".jsonl.gz"),
+        (".json", ".jsonl", ".json.gz", ".jsonl.gz", ".json.zst", ".jsonl.zst"),
         (),
         "otel_traces",
         "a folder of OTLP JSON trace exports (the Collector's file exporter)",
@@ -152,7 +155,7 @@ INPUT_SPECS: tuple[InputSpec, ...] = (
         "otel_traces",
         "otel_traces",
         (".parquet", ".csv"),
-        ("timestamp", "traceid", "spanid"),
+        (("timestamp",), ("traceid",), ("spanid",)),
         "otel_traces",
         "the Collector's ClickHouse otel_traces table, exported",
     ),
@@ -160,7 +163,7 @@ INPUT_SPECS: tuple[InputSpec, ...] = (
         "litellm_spend_logs",
         "litellm_spend_logs",
         (".csv", ".parquet"),
-        ("request_id", "starttime"),
+        (("request_id",), ("starttime", "start_time")),
         "litellm",
         "LiteLLM proxy's LiteLLM_SpendLogs table, exported",
     ),
@@ -168,7 +171,7 @@ INPUT_SPECS: tuple[InputSpec, ...] = (
         "langfuse_observations",
         "langfuse_observations",
         (".jsonl", ".csv"),
-        ("id", "traceid", "starttime"),
+        (("id",), ("traceid", "trace_id"), ("starttime", "start_time")),
         "langfuse",
         "Langfuse observations (GENERATION rows are calls)",
     ),
@@ -176,7 +179,7 @@ INPUT_SPECS: tuple[InputSpec, ...] = (
         "langfuse_scores",
         "langfuse_scores",
         (".jsonl", ".csv"),
-        ("traceid", "name"),
+        (("traceid", "trace_id"), ("name",)),
         None,
         "Langfuse scores (evaluation events)",
     ),
@@ -184,7 +187,7 @@ INPUT_SPECS: tuple[InputSpec, ...] = (
         "outcomes",
         "outcomes",
         (".csv", ".parquet"),
-        ("intent_id", "is_success"),
+        (("intent_id",), ("is_success",)),
         None,
         "outcome labels of intents",
     ),
@@ -193,18 +196,13 @@ INPUT_SPECS: tuple[InputSpec, ...] = (
         "focus_costs",
         "focus_costs",
         (".csv", ".parquet"),
-        ("chargeperiodstart", "billingcurrency", "billedcost"),
+        (("chargeperiodstart",), ("billingcurrency",), ("billedcost",)),
         None,
         "FOCUS 1.0-1.3 billing rows",
     ),
 )
 
 INPUTS: dict[str, InputSpec] = {spec.name: spec for spec in INPUT_SPECS}
-
-# Required columns by raw table (lower-cased), for the loaders' checks.
-INPUT_REQUIRED_COLUMNS: dict[str, list[str]] = {
-    spec.name: list(spec.required) for spec in INPUT_SPECS if spec.name != "otlp"
-}
 
 # The input contracts (DESIGN.md §4), in the order the sample generator writes them.
 SPAN_COLUMNS: tuple[str, ...] = (
@@ -318,14 +316,16 @@ MART_SCHEMA_SUFFIX = "aiue"
 
 
 def project_dir() -> Path:
-    """The dbt project: $AIUE_PROJECT_DIR, else the checkout this package was installed from."""
+    """The dbt project: $AIUE_PROJECT_DIR, else the copy inside an installed wheel, else the
+    checkout this package was installed from (an editable install)."""
     override = os.environ.get("AIUE_PROJECT_DIR")
     candidates = [Path(override)] if override else []
+    candidates.append(Path(__file__).resolve().parent / "dbt_project")
     candidates += [parent for parent in Path(__file__).resolve().parents]
     for candidate in candidates:
         if (candidate / "dbt_project.yml").is_file() and (candidate / "models").is_dir():
             return candidate
-    raise FileNotFoundError(
-        "Cannot find the ai_unit_economics dbt project. Install the package from a checkout "
-        "(pip install -e .) or set AIUE_PROJECT_DIR to the folder holding dbt_project.yml."
+    raise UserError(
+        "cannot find the ai_unit_economics dbt project: reinstall the package (its wheel "
+        "carries the project) or set AIUE_PROJECT_DIR to the folder holding dbt_project.yml."
     )

@@ -10,7 +10,9 @@ from .tables import text_table
 from .warehouse import mart_schema, query
 
 
-def reconciliation_by_provider(db_path: Path, target: str = "duckdb") -> list[dict[str, Any]]:
+def reconciliation_by_provider(
+    db_path: Path | None, target: str = "duckdb", schema: str | None = None
+) -> list[dict[str, Any]]:
     """aiue__cost_reconciliation per provider (feature buckets per feature): billed, allocated
     and unallocated money; the list-price estimate of the billed buckets that have one (with
     their billed money, for the variance); and the estimate of calls no invoice line covers."""
@@ -26,7 +28,7 @@ def reconciliation_by_provider(db_path: Path, target: str = "duckdb") -> list[di
             sum(case when not is_unbilled and estimated_cost is not null then billed_cost end)
                 as billed_with_estimate,
             sum(case when is_unbilled then estimated_cost end) as unbilled_estimate
-        from {mart_schema(target)}.aiue__cost_reconciliation
+        from {mart_schema(target, schema)}.aiue__cost_reconciliation
         group by 1
         order by sum(billed_cost) desc, 1
         """,
@@ -66,7 +68,9 @@ def render_reconciliation(records: list[dict[str, Any]], schema: str = "main_aiu
         ]
         for record in [*records, {"provider": "total", **total}]
     ]
-    lines = text_table(header, body[:-1], footer=body[-1])
+    lines = text_table(
+        header, body[:-1], footer=body[-1], title="Invoice against telemetry, per provider"
+    )
     lines += [
         "variance: billed against the list-price estimate, over the billed lines that have one.",
         "unbilled est.: calls no invoice line covers; they keep their estimate.",
@@ -76,6 +80,7 @@ def render_reconciliation(records: list[dict[str, Any]], schema: str = "main_aiu
     return "\n".join(lines)
 
 
-def run_reconcile(target: str, db_path: Path) -> str:
+def run_reconcile(target: str, db_path: Path | None, schema: str | None = None) -> str:
     """`aiue reconcile`: the per-provider summary of a build's aiue__cost_reconciliation."""
-    return render_reconciliation(reconciliation_by_provider(db_path, target), mart_schema(target))
+    where = mart_schema(target, schema)
+    return render_reconciliation(reconciliation_by_provider(db_path, target, where), where)

@@ -26,11 +26,12 @@ from pathlib import Path
 from typing import Any
 
 from . import catalogue, sqlgen, whatif
+from .engines import engine
 from .errors import UserError
-from .metrics import TARGET_DIALECTS, metrics_sql
+from .metrics import metrics_sql
 from .reconciliation import reconciliation_by_provider
 from .stats import DEFAULT_CONFIDENCE_LEVEL, ratio_interval
-from .warehouse import TARGETS, mart_schema, query
+from .warehouse import mart_schema, query
 
 # A model needs this many labelled intents on a feature before the report shows a what-if of
 # the feature on it (its observed rates are the what-if's outcome side); below the sample
@@ -102,7 +103,7 @@ def metric_rows(
         date_from,
         date_to,
         min_sample,
-        TARGET_DIALECTS[target],
+        engine(target).dialect,
         level,
         cost_basis,
     )
@@ -257,7 +258,7 @@ def collect(
         cost_basis=cost_basis,
         min_sample=min_sample,
         level=level,
-        source=str(db_path) if target == "duckdb" else f"{target}: {mart_schema(target)}",
+        source=f"{engine(target).describe(db_path)}, schema {mart_schema(target)}",
         by_model=[r for r in by_model if r["intents"]],
         over_time=[r for r in time_rows if r["intents"]],
         time_grain=grain,
@@ -779,17 +780,32 @@ def write_report(
 
 
 def add_arguments(commands: argparse._SubParsersAction) -> None:
-    from .cli import _date
+    from .cli import _date, add_warehouse_options
 
     parser = commands.add_parser("report", help="write a self-contained HTML report")
-    parser.add_argument("--db", type=Path, default=Path("aiue.duckdb"))
-    parser.add_argument("--target", choices=TARGETS, default="duckdb")
-    parser.add_argument("--out", type=Path, default=Path("report.html"))
-    parser.add_argument("--from", dest="date_from", type=_date)
-    parser.add_argument("--to", dest="date_to", type=_date)
-    parser.add_argument("--cost-basis", choices=catalogue.COST_BASES, default="invoice")
-    parser.add_argument("--min-sample", type=int, default=catalogue.DEFAULT_MIN_SAMPLE)
-    parser.add_argument("--confidence", type=float, default=DEFAULT_CONFIDENCE_LEVEL)
+    add_warehouse_options(parser, reads=False)
+    parser.add_argument("--out", type=Path, default=Path("report.html"), help="HTML file to write")
+    parser.add_argument(
+        "--from", dest="date_from", type=_date, help="first day, e.g. 2026-09-01 (default: all)"
+    )
+    parser.add_argument(
+        "--to", dest="date_to", type=_date, help="last day, inclusive (default: all)"
+    )
+    parser.add_argument(
+        "--cost-basis",
+        choices=catalogue.COST_BASES,
+        default="invoice",
+        help="invoice: token cost as billed; estimate: the list-price estimate",
+    )
+    parser.add_argument(
+        "--min-sample",
+        type=int,
+        default=catalogue.DEFAULT_MIN_SAMPLE,
+        help="labelled intents a group needs before its CPS is trusted",
+    )
+    parser.add_argument(
+        "--confidence", type=float, default=DEFAULT_CONFIDENCE_LEVEL, help="interval level"
+    )
     parser.set_defaults(handler=run)
 
 

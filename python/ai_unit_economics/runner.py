@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -60,6 +60,16 @@ def _environment(values: dict[str, str | None]) -> Iterator[None]:
                 os.environ[name] = value
 
 
+def work_dir_for(db_path: Path | None) -> Path:
+    """Where a run keeps dbt's target/ and logs/: beside the DuckDB file, else in the
+    current folder."""
+    return (db_path.parent if db_path is not None else Path.cwd()) / ".aiue"
+
+
+def dbt_log_path(work_dir: Path) -> Path:
+    return work_dir / "logs" / "dbt.log"
+
+
 def run_dbt(
     command: str,
     *,
@@ -69,12 +79,17 @@ def run_dbt(
     work_dir: Path | None = None,
     variables: dict[str, Any] | None = None,
     extra_args: list[str] | None = None,
-) -> None:
-    """Run `dbt <command>`; raise BuildError naming the failed nodes."""
+    callbacks: list[Callable[[Any], None]] | None = None,
+) -> Path:
+    """Run `dbt <command>` with its log in a file (returned), never on the terminal; raise
+    BuildError naming the failed nodes and the log."""
     from dbt.cli.main import dbtRunner
 
+    from .engines import engine
+
     project = project_dir()
-    work_dir = work_dir or (db_path.parent if db_path else project) / ".aiue"
+    work_dir = work_dir or work_dir_for(db_path)
+    log_path = dbt_log_path(work_dir)
     all_vars = {"aiue_source_schema": RAW_SCHEMA, **(variables or {})}
     args = [
         command,
@@ -87,20 +102,34 @@ def run_dbt(
         "--target-path",
         str(work_dir / "target"),
         "--log-path",
-        str(work_dir / "logs"),
+        str(log_path.parent),
+        "--log-level",
+        "none",
+        "--log-level-file",
+        "debug",
         "--vars",
         json.dumps(all_vars),
         *(extra_args or []),
     ]
-    with _environment(dbt_env(target, db_path, seed_dir)):
-        result = dbtRunner().invoke(args)
+    try:
+        with _environment(dbt_env(target, db_path, seed_dir)):
+            result = dbtRunner(callbacks=callbacks or []).invoke(args)
+    finally:
+        engine(target).release()
     if result.success:
-        return
+        return log_path
     failures = []
     for node_result in getattr(result.result, "results", None) or []:
         status = str(getattr(node_result, "status", ""))
         if status in {"error", "fail", "runtime error"}:
             message = (getattr(node_result, "message", "") or "").strip().splitlines()
             failures.append(f"  {node_result.node.name}: {message[0] if message else status}")
-    detail = "\n".join(failures) or f"  {result.exception or 'see the dbt log above'}"
-    raise BuildError(f"dbt {command} failed:\n{detail}")
+    if not failures and result.exception is not None:
+        failures.append(f"  {_first_line(result.exception)}")
+    detail = "\n".join(failures) or "  see the dbt log"
+    raise BuildError(f"dbt {command} failed:\n{detail}\ndbt log: {log_path}")
+
+
+def _first_line(error: BaseException) -> str:
+    lines = [line.strip() for line in str(error).strip().splitlines() if line.strip()]
+    return " ".join(lines[:3]) if lines else type(error).__name__

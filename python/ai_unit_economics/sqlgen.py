@@ -8,9 +8,10 @@ for every dialect in DIALECTS.
 
 from __future__ import annotations
 
+import re
 from argparse import Namespace
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 import sqlglot
@@ -20,6 +21,7 @@ from . import catalogue
 from .catalogue import DeltaInterval, Grain, Metric, WilsonInterval
 from .errors import UserError
 from .stats import DEFAULT_CONFIDENCE_LEVEL, ZERO_RESIDUAL, normal_quantile
+from .warehouse import checked_schema
 
 CANONICAL_DIALECT = "postgres"
 DIALECTS: tuple[str, ...] = (
@@ -173,7 +175,11 @@ def check_dimensions(grain: Grain, by: Sequence[str]) -> None:
         )
 
 
-def _needed_measures(metrics: Sequence[Metric], options: QueryOptions) -> tuple[str, ...]:
+def needed_measures(
+    metrics: Sequence[Metric], options: QueryOptions | None = None
+) -> tuple[str, ...]:
+    """The sums a query of these metrics reads (with their intervals' and the sample size)."""
+    options = options or QueryOptions()
     names: list[str] = []
     for item in metrics:
         names += catalogue.metric_measures(item)
@@ -210,7 +216,7 @@ def source_for(grain: Grain, measures: Sequence[str]) -> Source:
 
 
 def metric_source(item: Metric) -> Source:
-    return source_for(catalogue.metric_grain(item), _needed_measures([item], QueryOptions()))
+    return source_for(catalogue.metric_grain(item), needed_measures([item]))
 
 
 def canonical_query(
@@ -225,9 +231,9 @@ def canonical_query(
         z = normal_quantile(options.level)
     except ValueError as error:
         raise UserError(str(error)) from error
-    measures = _needed_measures(metrics, options)
+    measures = needed_measures(metrics, options)
     source = source_for(grain, measures)
-    relation = f"{options.schema}.{source.relation}" if options.schema else source.relation
+    relation = qualified(options.schema, source.relation)
 
     sum_dims = [
         name if source.column(name) == name else f"{source.column(name)} as {name}" for name in by
@@ -265,6 +271,18 @@ def canonical_query(
     return "\n".join(lines)
 
 
+def qualified(schema: str | None, relation: str) -> str:
+    """schema.relation in canonical SQL; a part that is not a plain name (a BigQuery project
+    like my-project) is quoted. The schema is checked first: it can never carry SQL."""
+    if not schema:
+        return relation
+    parts = checked_schema(schema).split(".")
+    return ".".join(
+        part if re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", part) else f'"{part}"'
+        for part in [*parts, relation]
+    )
+
+
 def _indent(items: Sequence[str], spaces: int) -> str:
     return ",\n".join(" " * spaces + item for item in items)
 
@@ -287,20 +305,34 @@ def metric_query(
     return transpile(canonical_query(metric_names, by, options), dialect)
 
 
-def view_name(item: Metric) -> str:
-    return f"metric_{item.name}"
+def view_model_name(item: Metric) -> str:
+    """The dbt model (a view beside the marts) of one metric."""
+    return f"aiue__metric_{item.name}"
 
 
-def metric_view(item: Metric, dialect: str) -> str:
-    """`create or replace view metric_<name>` at the finest grain of the metric's dimensions."""
+def metric_view(item: Metric, dialect: str, options: QueryOptions | None = None) -> str:
+    """The metric view as `create or replace view`, at the finest grain of the metric's
+    dimensions (the dbt model's grain), for a warehouse where dbt does not build it."""
+    options = replace(options or QueryOptions(), order=False, date_from=None, date_to=None)
+    schema = options.schema
     grain = catalogue.metric_grain(item)
     by = catalogue.dimensions_for(grain)
-    query = canonical_query([item.name], by, QueryOptions(order=False))
-    return transpile(f"create or replace view {view_name(item)} as\n{query}", dialect)
+    query = canonical_query([item.name], by, options)
+    name = qualified(schema, view_model_name(item))
+    return transpile(f"create or replace view {name} as\n{query}", dialect)
 
 
 def run_sql(args: Namespace) -> str:
-    """`aiue sql`: the query for --metric grouped by --by, in --dialect."""
+    """`aiue sql`: the query for --metric grouped by --by, in --dialect; with --view, each
+    metric's view as `create or replace view`."""
+    if getattr(args, "view", False):
+        if args.by or args.date_from or args.date_to:
+            raise UserError("--view prints each metric's whole view: drop --by, --from and --to.")
+        options = QueryOptions(
+            level=args.confidence, min_sample=args.min_sample, schema=args.schema
+        )
+        metrics = [resolve_metrics([name])[0] for name in dict.fromkeys(args.metric)]
+        return "\n\n".join(metric_view(item, args.dialect, options) + ";" for item in metrics)
     options = QueryOptions(
         level=args.confidence,
         min_sample=args.min_sample,

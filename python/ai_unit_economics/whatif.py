@@ -28,7 +28,7 @@ from .errors import UserError
 from .metrics import fetch_metrics
 from .stats import DEFAULT_CONFIDENCE_LEVEL, Interval, ratio_interval
 from .tables import text_table
-from .warehouse import TARGETS, mart_schema, query
+from .warehouse import mart_schema, query
 
 USAGE_TYPES = ("input", "cache_read", "cache_write", "output")
 MILLION = 1_000_000
@@ -512,11 +512,12 @@ def render(comparison: Comparison, level: float = DEFAULT_CONFIDENCE_LEVEL) -> s
 
 
 def add_arguments(commands: argparse._SubParsersAction) -> None:
+    from .cli import add_warehouse_options
+
     parser = commands.add_parser(
         "whatif", help="a feature's cost per success if it ran on another model"
     )
-    parser.add_argument("--db", type=Path, default=Path("aiue.duckdb"))
-    parser.add_argument("--target", choices=TARGETS, default="duckdb")
+    add_warehouse_options(parser, reads=False)
     parser.add_argument("--feature", required=True, help="feature_tag")
     parser.add_argument(
         "--model", required=True, help="candidate model, as the price seed names it"
@@ -528,7 +529,9 @@ def add_arguments(commands: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "--ticket-cost", type=float, default=15.0, help="$ a ticket when the feature has none"
     )
-    parser.add_argument("--confidence", type=float, default=DEFAULT_CONFIDENCE_LEVEL)
+    parser.add_argument(
+        "--confidence", type=float, default=DEFAULT_CONFIDENCE_LEVEL, help="interval level"
+    )
     parser.set_defaults(handler=run)
 
 

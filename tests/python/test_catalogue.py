@@ -27,14 +27,30 @@ def test_check_reports_a_stale_file(tmp_path: Path) -> None:
         (tmp_path / relative).write_text(text)
     assert generate.check(tmp_path) == []
     (tmp_path / generate.METRICS_DOC).write_text("edited by hand\n")
-    (tmp_path / generate.METRIC_VIEWS / "duckdb" / "retired_metric.sql").write_text("select 1;\n")
+    (tmp_path / generate.METRIC_VIEWS / "aiue__metric_retired.sql").write_text("select 1\n")
     assert generate.check(tmp_path) == [
         f"differs: {generate.METRICS_DOC}",
-        f"not generated (stale): {generate.METRIC_VIEWS / 'duckdb' / 'retired_metric.sql'}",
+        f"not generated (stale): {generate.METRIC_VIEWS / 'aiue__metric_retired.sql'}",
     ]
     assert generate.run_generate(check_only=True, root=tmp_path) == 1
     generate.write(tmp_path)
     assert generate.check(tmp_path) == []
+
+
+def test_check_keeps_dbt_project_version_equal_to_the_package(tmp_path: Path) -> None:
+    """The version is written once (ai_unit_economics.__version__): `aiue generate --check`
+    fails when dbt_project.yml says otherwise, and `aiue generate` puts it right."""
+    from ai_unit_economics import __version__
+
+    for relative, text in generate.generated_files().items():
+        (tmp_path / relative).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / relative).write_text(text)
+    project = (ROOT / "dbt_project.yml").read_text()
+    (tmp_path / "dbt_project.yml").write_text(project.replace(f'"{__version__}"', '"0.0.1"', 1))
+    assert generate.check(tmp_path) == ["differs: dbt_project.yml"]
+    generate.write(tmp_path)
+    assert generate.check(tmp_path) == []
+    assert (tmp_path / "dbt_project.yml").read_text() == project
 
 
 def test_the_catalogue_is_valid() -> None:
@@ -101,19 +117,66 @@ def test_every_semantic_name_is_namespaced() -> None:
     assert spine["time_spine"] == {"standard_granularity_column": "date_day"}
 
 
-def test_every_generated_dialect_parses_back() -> None:
-    """Every metric view, and `aiue sql` for every metric, parses with sqlglot in its dialect."""
-    files = sorted((ROOT / generate.METRIC_VIEWS).rglob("*.sql"))
-    assert len(files) == len(sqlgen.DIALECTS) * len(catalogue.METRICS)
-    for path in files:
-        dialect = path.parent.name
-        parsed = sqlglot.parse(path.read_text(), read=dialect)
-        assert [type(statement).__name__ for statement in parsed] == ["Create"], path
+def test_every_dialect_parses_back(capsys: pytest.CaptureFixture) -> None:
+    """`aiue sql --view` (each metric's view) and `aiue sql --by` for every metric parse with
+    sqlglot in each of the eight dialects, reading the schema given."""
     for dialect in sqlgen.DIALECTS:
         for item in catalogue.METRICS:
+            args = ["sql", "--dialect", dialect, "--metric", item.name, "--schema", "analytics"]
+            assert aiue([*args, "--view"]) == 0
+            statements = sqlglot.parse(capsys.readouterr().out, read=dialect)
+            assert [type(statement).__name__ for statement in statements] == ["Create"]
+            (create,) = statements
+            assert (
+                create.this.sql(dialect=dialect)
+                .lower()
+                .endswith(f"analytics.{sqlgen.view_model_name(item)}".lower())
+            ), (dialect, item.name)
+            tables = {table.name for table in create.find_all(sqlglot.exp.Table)}
+            assert sqlgen.metric_source(item).relation in tables
             by = catalogue.dimensions_for(catalogue.metric_grain(item))[:2]
-            sql = sqlgen.metric_query([item.name], by, dialect, sqlgen.QueryOptions(schema="s"))
-            assert sqlglot.parse_one(sql, read=dialect) is not None
+            assert aiue([*args, "--by", ",".join(by)]) == 0
+            assert sqlglot.parse_one(capsys.readouterr().out.rstrip().rstrip(";"), read=dialect)
+
+
+def test_metric_views_are_dbt_models_over_the_marts() -> None:
+    """One generated model per metric, a view reading the marts through ref() (so dbt builds
+    it beside them, qualified), documented column by column; no per-dialect files remain."""
+    folder = ROOT / generate.METRIC_VIEWS
+    models = sorted(folder.glob("*.sql"))
+    assert [path.stem for path in models] == sorted(
+        sqlgen.view_model_name(item) for item in catalogue.METRICS
+    )
+    documented = yaml.safe_load((ROOT / generate.METRIC_VIEWS_YML).read_text())["models"]
+    by_name = {model["name"]: model for model in documented}
+    for item in catalogue.METRICS:
+        text = (folder / f"{sqlgen.view_model_name(item)}.sql").read_text()
+        assert "materialized='view'" in text
+        assert f"{{{{ ref('{sqlgen.metric_source(item).relation}') }}}}" in text
+        columns = by_name[sqlgen.view_model_name(item)]["columns"]
+        assert item.name in [column["name"] for column in columns]
+        assert all(column["description"] for column in columns)
+        key = catalogue.dimensions_for(catalogue.metric_grain(item))
+        assert by_name[sqlgen.view_model_name(item)]["data_tests"] == [
+            {"unique_combination": {"arguments": {"combination": list(key)}}}
+        ]
+    assert not (ROOT / "metric_views").exists()
+
+
+def test_a_schema_with_sql_in_it_is_refused(capsys: pytest.CaptureFixture) -> None:
+    """--schema is a name, never SQL: anything else exits 2 with a sentence, before any SQL."""
+    for schema in ["main; drop table x", "a b", "x') --", 'main"."x', "a.b.c.d", ""]:
+        code = aiue(["sql", "--metric", "cost_per_success", "--schema", schema])
+        captured = capsys.readouterr()
+        if schema == "":
+            assert code == 0  # empty means unqualified
+            continue
+        assert code == 2, schema
+        assert "is not a schema name" in captured.err and captured.out == ""
+        assert "Traceback" not in captured.err
+    assert aiue(["sql", "--dialect", "bigquery", "--metric", "cost_per_success",
+                 "--schema", "my-project.aiue"]) == 0  # fmt: skip
+    assert "FROM `my-project`.aiue.aiue__unit_economics_daily" in capsys.readouterr().out
 
 
 def test_sql_prints_ready_to_run_snowflake(capsys: pytest.CaptureFixture) -> None:
@@ -163,15 +226,16 @@ def test_output_piped_into_head_stops_quietly() -> None:
 
 
 def test_shapes_metrics_py_relies_on_are_unchanged() -> None:
-    """Issue 2's `aiue metrics` contract, now derived from the catalogue."""
+    """The published `aiue metrics` contract, derived from the catalogue (append-only)."""
     assert catalogue.DIMENSIONS == (
         "date_day", "feature_tag", "provider_name", "response_model", "currency"
     )  # fmt: skip
-    issue_2 = ["intents", "labeled_intents", "successful_intents", "success_rate", "calls",
+    published = ["intents", "labeled_intents", "successful_intents", "success_rate", "calls",
                "tokens", "token_cost", "retry_cost", "labor_cost", "total_cost",
                "cost_per_million_tokens", "cost_per_intent", "cost_per_success",
-               "escalation_rate", "avg_turns_per_intent", "is_sufficient_sample"]  # fmt: skip
-    assert list(catalogue.METRIC_COLUMNS[: len(issue_2)]) == issue_2  # billing appends after
+               "escalation_rate", "avg_turns_per_intent", "is_sufficient_sample",
+               "tool_cost"]  # fmt: skip
+    assert list(catalogue.METRIC_COLUMNS) == published  # billing columns come after
     assert {"token_cost", "retry_cost", "labor_cost", "total_cost"} <= catalogue.MONEY_COLUMNS
     assert catalogue.MONEY_COLUMNS.issubset(catalogue.METRIC_COLUMNS)
     assert not set(catalogue.INTERVAL_COLUMNS) & set(catalogue.METRIC_COLUMNS)  # opt-in only
