@@ -188,14 +188,12 @@ def build_notes(target: str, db_path: Path) -> list[str]:
     if non_calls:
         notes.append(
             f"{non_calls:,} agent/workflow and other non-call span{'s' if non_calls != 1 else ''} "
-            f"kept out of costs, as designed (rejection_kind not_a_call in "
-            f"{schema}.aiue__rejected_spans)."
+            "kept out of costs, as designed."
         )
     if inferred:
         notes.append(
-            f"{inferred:,} span{'s' if inferred != 1 else ''} named no operation and "
-            f"{'were' if inferred != 1 else 'was'} taken as chat calls (a model and token "
-            "counts, no child span with tokens; var aiue_infer_call_operation)."
+            f"{inferred:,} span{'s' if inferred != 1 else ''} named no operation, taken as chat "
+            "calls: a model and tokens, no child span with tokens."
         )
     _, unpriced = query(
         target,
