@@ -32,6 +32,7 @@ from .errors import (
     UnusableInputError,
     UserError,
 )
+from .publish import DEFAULT_WAIT_SECONDS
 
 DEFAULT_DB = Path("aiue.duckdb")
 
@@ -50,6 +51,16 @@ def _date(text: str) -> date:
         return date.fromisoformat(text)
     except ValueError as error:
         raise argparse.ArgumentTypeError(f"'{text}' is not a date like 2026-09-30") from error
+
+
+def _seconds(text: str) -> float:
+    try:
+        seconds = float(text)
+    except ValueError:
+        seconds = -1.0
+    if not 0 <= seconds < float("inf"):
+        raise argparse.ArgumentTypeError(f"'{text}' is not a number of seconds like 600")
+    return seconds
 
 
 class _HelpFormatter(argparse.RawDescriptionHelpFormatter):
@@ -136,6 +147,19 @@ def build_parser() -> argparse.ArgumentParser:
         "seeds/ (see docs/telemetry.md)",
     )
     add_warehouse_options(run, reads=False)
+    run.add_argument(
+        "--wait",
+        type=_seconds,
+        default=DEFAULT_WAIT_SECONDS,
+        metavar="SECONDS",
+        help="when another run is building the same database, wait up to this long for it "
+        "instead of stopping at once (exit 2, naming that run)",
+    )
+    run.add_argument(
+        "--full-refresh",
+        action="store_true",
+        help="build from nothing instead of starting from the published build",
+    )
     _quiet_option(run)
 
     demo = commands.add_parser("demo", help="generate sample data, build it and print metrics")
@@ -322,7 +346,9 @@ def _run(args: argparse.Namespace) -> int:
     if args.command == "run":
         from .pipeline import run_pipeline
 
-        run_pipeline(args.input, args.db, args.target)
+        run_pipeline(
+            args.input, args.db, args.target, wait=args.wait, full_refresh=args.full_refresh
+        )
     elif args.command == "demo":
         from .pipeline import run_demo
 

@@ -6,19 +6,25 @@ The CLI takes its `--target` choices from ENGINES; nothing else branches on the 
 
 from __future__ import annotations
 
+import dataclasses
 import errno
 import importlib.util
 import os
 import re
+import shutil
+import time
+import zlib
 from abc import ABC, abstractmethod
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, ClassVar
 
 from .errors import UserError
 from .inputs import InputFile
-from .project import MART_SCHEMA_SUFFIX
+from .project import MART_SCHEMA_SUFFIX, RAW_SCHEMA
+from .publish import POLL_SECONDS, FileRunLock, Holder, Staged, busy_error, fault_point, this_run
 
 Rows = tuple[list[str], list[tuple[Any, ...]]]
 
@@ -55,8 +61,34 @@ class Engine(ABC):
         """Where this engine's data lives, for messages."""
 
     @abstractmethod
-    def load(self, inputs: dict[str, InputFile | None], db_path: Path) -> dict[str, int]:
+    def load(
+        self, inputs: dict[str, InputFile | None], db_path: Path, raw_schema: str = RAW_SCHEMA
+    ) -> dict[str, int]:
         """Create the raw tables from the input files; returns their row counts."""
+
+    # --- one run at a time, atomic publish (publish.py, docs/publish.md) ---------------------
+
+    def run_lock(self, db_path: Path) -> Any:
+        """The lock a run holds for load + build + publish (acquire(wait) / release())."""
+        return FileRunLock(self.lock_path(db_path), self.describe(db_path))
+
+    def lock_path(self, db_path: Path) -> Path:
+        from .runner import work_dir_for
+
+        return work_dir_for(db_path) / "run.lock"
+
+    @abstractmethod
+    def stage(self, db_path: Path, full_refresh: bool) -> Staged:
+        """Make room for a build beside the published one (clearing a killed run's leftovers)."""
+
+    @abstractmethod
+    def publish(self, staged: Staged) -> None:
+        """Make the staged build the published one, all relations at once."""
+
+    @abstractmethod
+    def discard(self, staged: Staged) -> Staged | None:
+        """After a failed build: set the staged build aside (the next run clears it); returns
+        where it can be read, or None when there is nothing to read."""
 
     @abstractmethod
     def query(self, sql: str, db_path: Path | None = None) -> Rows:
@@ -128,12 +160,55 @@ class DuckDB(Engine):
         self._check_writable(db_path)
         self._check_is_duckdb(db_path)
 
-    def load(self, inputs: dict[str, InputFile | None], db_path: Path) -> dict[str, int]:
+    def load(
+        self, inputs: dict[str, InputFile | None], db_path: Path, raw_schema: str = RAW_SCHEMA
+    ) -> dict[str, int]:
         from .loaders import load_duckdb
 
         self.prepare_build(db_path)
         with duckdb_errors(db_path):
             return load_duckdb(db_path, inputs)
+
+    # A run builds .aiue/staging/<name> (same file name: dbt-duckdb names the catalog after it,
+    # and views refer to it) and os.replace()s it onto --db: readers that have the old file
+    # open keep reading it, new readers get the new one, nobody gets a mix.
+    def stage(self, db_path: Path, full_refresh: bool) -> Staged:
+        self.prepare_build(db_path)
+        staging = _beside(db_path, "staging")
+        with duckdb_errors(staging):
+            staging.parent.mkdir(parents=True, exist_ok=True)
+            for leftover in _with_wal(staging):  # a killed run's, never a live one (run lock)
+                leftover.unlink(missing_ok=True)
+            if not full_refresh and db_path.is_file() and db_path.stat().st_size > 0:
+                self._check_is_duckdb(db_path)
+                for source, copy in zip(_with_wal(db_path), _with_wal(staging), strict=True):
+                    if source.exists():
+                        shutil.copyfile(source, copy)
+        return Staged(db_path=staging, published_path=db_path, raw_schema=RAW_SCHEMA)
+
+    def publish(self, staged: Staged) -> None:
+        import duckdb
+
+        published = staged.published_path
+        with duckdb_errors(published):
+            with duckdb.connect(str(staged.db_path)) as connection:
+                connection.execute("checkpoint")
+            _fsync(staged.db_path)
+            fault_point("publish")
+            _with_wal(published)[1].unlink(missing_ok=True)  # never replay a stale log on it
+            os.replace(staged.db_path, published)
+            _fsync(published.parent)
+
+    def discard(self, staged: Staged) -> Staged | None:
+        failed = _beside(staged.published_path, "failed")
+        if not staged.db_path.exists():
+            return None
+        failed.parent.mkdir(parents=True, exist_ok=True)
+        for source, target in zip(_with_wal(staged.db_path), _with_wal(failed), strict=True):
+            target.unlink(missing_ok=True)
+            if source.exists():
+                os.replace(source, target)
+        return dataclasses.replace(staged, db_path=failed, kept_in=str(failed))
 
     def query(self, sql: str, db_path: Path | None = None) -> Rows:
         import duckdb
@@ -206,6 +281,25 @@ class DuckDB(Engine):
             )
 
 
+def _beside(db_path: Path, kind: str) -> Path:
+    """.aiue/<kind>/<db file name>: same folder tree, so os.replace() is one rename."""
+    from .runner import work_dir_for
+
+    return work_dir_for(db_path) / kind / db_path.name
+
+
+def _with_wal(path: Path) -> tuple[Path, Path]:
+    return path, path.with_name(path.name + ".wal")
+
+
+def _fsync(path: Path) -> None:
+    descriptor = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(descriptor)
+    finally:
+        os.close(descriptor)
+
+
 LOCK_HOLDER = re.compile(r"Conflicting lock is held in (?P<program>.+?) \(PID (?P<pid>\d+)\)")
 
 
@@ -266,11 +360,65 @@ class Postgres(Engine):
 
         return describe_target()
 
-    def load(self, inputs: dict[str, InputFile | None], db_path: Path) -> dict[str, int]:
+    def load(
+        self, inputs: dict[str, InputFile | None], db_path: Path, raw_schema: str = RAW_SCHEMA
+    ) -> dict[str, int]:
         from .load_postgres import load_postgres
 
         self.require()
-        return load_postgres(inputs)
+        return load_postgres(inputs, raw_schema)
+
+    # A run builds into <schema>__staging and aiue_raw__staging, then renames both onto the
+    # published schemas in one transaction: readers see the old build or the new, never a mix.
+    def run_lock(self, db_path: Path) -> Any:
+        self.require()
+        return PostgresRunLock(self.mart_schema())
+
+    def stage(self, db_path: Path, full_refresh: bool) -> Staged:
+        self.require()
+        from .load_postgres import connect
+
+        marts, raw = self.mart_schema() + STAGING_SUFFIX, RAW_SCHEMA + STAGING_SUFFIX
+        connection = connect()
+        try:
+            with connection, connection.cursor() as cursor:
+                for schema in (marts, raw):  # a killed or failed run's, never a live one
+                    cursor.execute(f"drop schema if exists {schema} cascade")
+        finally:
+            connection.close()
+        return Staged(
+            db_path=db_path,
+            published_path=db_path,
+            raw_schema=raw,
+            variables={
+                "aiue_schema": MART_SCHEMA_SUFFIX + STAGING_SUFFIX,
+                "aiue_source_schema": raw,
+            },
+            mart_schema=marts,
+        )
+
+    def publish(self, staged: Staged) -> None:
+        from .load_postgres import connect
+
+        assert staged.mart_schema is not None
+        swaps = ((staged.mart_schema, self.mart_schema()), (staged.raw_schema, RAW_SCHEMA))
+        connection = connect()
+        try:
+            with connection, connection.cursor() as cursor:
+                for staging, published in swaps:
+                    previous = published + PREVIOUS_SUFFIX
+                    cursor.execute(f"drop schema if exists {previous} cascade")
+                    cursor.execute("select 1 from pg_namespace where nspname = %s", [published])
+                    if cursor.fetchone():
+                        cursor.execute(f"alter schema {published} rename to {previous}")
+                    cursor.execute(f"alter schema {staging} rename to {published}")
+                    cursor.execute(f"drop schema if exists {previous} cascade")
+                fault_point("publish")  # killed here, the transaction rolls back
+        finally:
+            connection.close()
+
+    def discard(self, staged: Staged) -> Staged | None:
+        return dataclasses.replace(staged, kept_in=f"schema {staged.mart_schema}")
 
     def query(self, sql: str, db_path: Path | None = None) -> Rows:
         self.require()
@@ -310,11 +458,65 @@ class Spark(Engine):
 
         return describe_target()
 
-    def load(self, inputs: dict[str, InputFile | None], db_path: Path) -> dict[str, int]:
+    def load(
+        self, inputs: dict[str, InputFile | None], db_path: Path, raw_schema: str = RAW_SCHEMA
+    ) -> dict[str, int]:
         from .load_spark import load_spark
 
         self.require()
-        return load_spark(inputs)
+        return load_spark(inputs, raw_schema)
+
+    # Spark cannot rename a database nor move a table to another one, and has no transaction
+    # over several tables. A run builds into new databases (<schema>__g<time>, aiue_raw__g<time>);
+    # the published databases hold one view per relation, and publishing re-points them (one
+    # metastore update each, after every model and test passed), then drops older builds.
+    def lock_path(self, db_path: Path) -> Path:
+        from .load_spark import session_conf
+
+        warehouse = Path(session_conf()["spark.sql.warehouse.dir"].removeprefix("file:"))
+        return warehouse.parent / f"{warehouse.name}.aiue-run.lock"
+
+    def stage(self, db_path: Path, full_refresh: bool) -> Staged:
+        self.require()
+        generation = "__g" + datetime.now(UTC).strftime("%Y%m%d%H%M%S%f")
+        return Staged(
+            db_path=db_path,
+            published_path=db_path,
+            raw_schema=RAW_SCHEMA + generation,
+            variables={
+                "aiue_schema": MART_SCHEMA_SUFFIX + generation,
+                "aiue_source_schema": RAW_SCHEMA + generation,
+            },
+            mart_schema=self.mart_schema() + generation,
+        )
+
+    def publish(self, staged: Staged) -> None:
+        from .load_spark import spark_session
+
+        assert staged.mart_schema is not None
+        spark = spark_session()
+        fault_point("publish")
+        for built, published in ((staged.raw_schema, RAW_SCHEMA), (staged.mart_schema, None)):
+            published = published or self.mart_schema()
+            spark.sql(f"create database if not exists {published}")
+            new = sorted(table.name for table in spark.catalog.listTables(built))
+            old = {table.name: table.tableType for table in spark.catalog.listTables(published)}
+            for name in new:
+                if old.get(name, "VIEW") != "VIEW":
+                    spark.sql(f"drop table {published}.{name}")
+                spark.sql(
+                    f"create or replace view {published}.{name} as select * from {built}.{name}"
+                )
+            for name in sorted(old.keys() - set(new)):
+                kind = "view" if old[name] == "VIEW" else "table"
+                spark.sql(f"drop {kind} if exists {published}.{name}")
+            prefix = published + "__g"
+            for database in spark.catalog.listDatabases():
+                if database.name.startswith(prefix) and database.name != built:
+                    spark.sql(f"drop database if exists {database.name} cascade")
+
+    def discard(self, staged: Staged) -> Staged | None:
+        return dataclasses.replace(staged, kept_in=f"database {staged.mart_schema}")
 
     def query(self, sql: str, db_path: Path | None = None) -> Rows:
         """Runs in the profile's `spark` session (started here with its conf if need be)."""
@@ -332,6 +534,75 @@ class Spark(Engine):
 
     def schemas_holding(self, relation: str, db_path: Path | None = None) -> list[str]:
         return []  # Spark has no information_schema; the message asks for a build instead
+
+
+STAGING_SUFFIX = "__staging"
+PREVIOUS_SUFFIX = "__previous"
+# pg_advisory_lock(key, crc32 of the mart schema): "AIUE" as the first key.
+ADVISORY_KEY = 0x41495545
+
+
+class PostgresRunLock:
+    """A session-level advisory lock held on its own connection: the server drops it when the
+    holder's connection goes (exit, kill, lost network), so a dead run never blocks."""
+
+    def __init__(self, schema: str) -> None:
+        self.schema = schema
+        self.key = zlib.crc32(schema.encode()) & 0x7FFFFFFF
+        self._connection: Any = None
+
+    def acquire(self, wait: float) -> None:
+        from .load_postgres import connect, describe_target
+
+        connection = connect()
+        connection.autocommit = True
+        me = this_run()
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "select set_config('application_name', %s, false)",
+                [f"aiue run pid {me.pid} on {me.host}"[:63]],
+            )
+            deadline = time.monotonic() + max(wait, 0.0)
+            while True:
+                cursor.execute("select pg_try_advisory_lock(%s, %s)", [ADVISORY_KEY, self.key])
+                if cursor.fetchone()[0]:
+                    break
+                if time.monotonic() >= deadline:
+                    holder = self._holder(cursor)
+                    connection.close()
+                    what = f"{describe_target()} schema {self.schema}"
+                    raise busy_error(what, holder, wait)
+                time.sleep(POLL_SECONDS)
+        self._connection = connection
+
+    def _holder(self, cursor: Any) -> Holder | None:
+        cursor.execute(
+            """
+            select activity.application_name, activity.backend_start
+            from pg_locks as locks
+            inner join pg_stat_activity as activity on activity.pid = locks.pid
+            where locks.locktype = 'advisory' and locks.granted
+                and locks.classid = %s and locks.objid = %s and locks.objsubid = 2
+            """,
+            [ADVISORY_KEY, self.key],
+        )
+        row = cursor.fetchone()
+        if row is None:
+            return None
+        name, started = row
+        pid = re.search(r"pid (\d+)", name or "")
+        host = re.search(r" on (\S+)", name or "")
+        return Holder(
+            pid=int(pid[1]) if pid else None,
+            started=started.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S UTC"),
+            command="aiue run",
+            host=host[1] if host else "",
+        )
+
+    def release(self) -> None:
+        if self._connection is not None:
+            self._connection.close()  # closing the session releases the lock
+            self._connection = None
 
 
 def _missing_driver(target: str, package: str, extra: str | None) -> str:

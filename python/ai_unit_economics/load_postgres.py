@@ -64,16 +64,19 @@ def _quote(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
-def load_postgres(inputs: dict[str, InputFile | None]) -> dict[str, int]:
-    """Create aiue_raw.<table> for each input in one transaction; returns the row counts."""
+def load_postgres(
+    inputs: dict[str, InputFile | None], raw_schema: str = RAW_SCHEMA
+) -> dict[str, int]:
+    """Create <raw_schema>.<table> (aiue_raw unless a run stages it elsewhere) for each input
+    in one transaction; returns the row counts."""
     with tempfile.TemporaryDirectory(prefix="aiue_pg_load_") as scratch:
         exported = export_raw_tables(inputs, Path(scratch), "csv")
         connection = connect()
         try:
             with connection, connection.cursor() as cursor:
-                cursor.execute(f"create schema if not exists {RAW_SCHEMA}")
+                cursor.execute(f"create schema if not exists {raw_schema}")
                 for table in exported:
-                    relation = f"{RAW_SCHEMA}.{_quote(table.table)}"
+                    relation = f"{raw_schema}.{_quote(table.table)}"
                     columns = ", ".join(
                         f"{_quote(name)} {_pg_type(kind)}" for name, kind in table.columns
                     )

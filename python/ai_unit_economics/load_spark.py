@@ -67,16 +67,17 @@ def spark_session() -> Any:
         ) from error
 
 
-def load_spark(inputs: dict[str, InputFile | None]) -> dict[str, int]:
-    """Create (replace) aiue_raw.<table> for each input; returns the row counts."""
+def load_spark(inputs: dict[str, InputFile | None], raw_schema: str = RAW_SCHEMA) -> dict[str, int]:
+    """Create (replace) <raw_schema>.<table> (aiue_raw unless a run stages it elsewhere) for
+    each input; returns the row counts."""
     spark = spark_session()
     with tempfile.TemporaryDirectory(prefix="aiue_spark_load_") as scratch:
         exported = export_raw_tables(inputs, Path(scratch), "parquet")
-        spark.sql(f"create database if not exists {RAW_SCHEMA}")
+        spark.sql(f"create database if not exists {raw_schema}")
         for table in exported:
             frame = spark.read.parquet(str(table.path))
             frame.write.mode("overwrite").format("parquet").saveAsTable(
-                f"{RAW_SCHEMA}.{table.table}"
+                f"{raw_schema}.{table.table}"
             )
     return {table.table: table.rows for table in exported}
 

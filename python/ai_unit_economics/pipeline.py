@@ -10,7 +10,8 @@ from .engines import engine
 from .errors import BuildError, UnusableInputError
 from .inputs import InputFile, find_inputs, merged_seed_dir, seed_overrides, span_layouts
 from .project import project_dir
-from .runner import run_dbt
+from .publish import DEFAULT_WAIT_SECONDS, FaultCallback, Staged, fault_point, holding
+from .runner import run_dbt, work_dir_for
 from .warehouse import mart_schema, query
 
 
@@ -19,15 +20,39 @@ def run_pipeline(
     db_path: Path,
     target: str = "duckdb",
     variables: dict[str, object] | None = None,
+    wait: float = DEFAULT_WAIT_SECONDS,
+    full_refresh: bool = False,
 ) -> dict[str, int]:
     """Load the input folder, apply seed overrides, and `dbt build` (with package `variables`
-    on top of what the folder implies). Returns the row count of each raw table. Raises
-    UnusableInputError when the spans gave nothing to cost."""
+    on top of what the folder implies), holding the run lock (waiting up to `wait` seconds)
+    and publishing the build only when every model and test passed. Returns the row count of
+    each raw table. Raises UnusableInputError when the spans gave nothing to cost."""
     inputs = find_inputs(input_dir)
     overrides = seed_overrides(input_dir)
-    with UI.phase("Loading the input files"):
-        counts, where = _load(target, db_path, inputs)
-    UI.info(f"Loaded {describe_loaded(inputs, counts)} into {where}")
+    warehouse = engine(target)
+    with holding(warehouse.run_lock(db_path), wait):
+        staged = warehouse.stage(db_path, full_refresh)
+        with UI.phase("Loading the input files"):
+            counts = warehouse.load(inputs, staged.db_path, staged.raw_schema)
+        UI.info(f"Loaded {describe_loaded(inputs, counts)} into {warehouse.describe(db_path)}")
+        fault_point("load")
+        _build(target, staged, inputs, overrides, variables, full_refresh)
+        warehouse.publish(staged)
+    for line in build_notes(target, db_path):
+        UI.note(line)
+    return counts
+
+
+def _build(
+    target: str,
+    staged: Staged,
+    inputs: dict[str, InputFile | None],
+    overrides: list[Path],
+    variables: dict[str, object] | None,
+    full_refresh: bool,
+) -> None:
+    """`dbt build` into the staged place; a failure sets the staged build aside and says
+    that the published one is unchanged."""
     seed_dir = merged_seed_dir(project_dir() / "seeds", overrides) if overrides else None
     for path in overrides:
         UI.info(f"Using your seed {path}")
@@ -37,22 +62,29 @@ def run_pipeline(
             log_path = run_dbt(
                 "build",
                 target=target,
-                db_path=db_path,
+                db_path=staged.db_path,
+                work_dir=work_dir_for(staged.published_path),
                 seed_dir=seed_dir,
-                variables={**input_vars(inputs), **(variables or {})},
-                callbacks=[progress],
+                variables={**input_vars(inputs), **staged.variables, **(variables or {})},
+                extra_args=["--full-refresh"] if full_refresh else None,
+                callbacks=[progress, FaultCallback()],
             )
     except BuildError as error:
-        check_usable(target, db_path, error)
-        raise
+        kept = engine(target).discard(staged)
+        note = unpublished_note(kept)
+        if kept is not None:
+            check_usable(target, kept, error, note)
+        raise BuildError(f"{error}\n{note}") from error
     finally:
         if seed_dir is not None:
             shutil.rmtree(seed_dir, ignore_errors=True)
     UI.progress(progress.summary())
     UI.progress(f"dbt log: {log_path}")
-    for line in build_notes(target, db_path):
-        UI.note(line)
-    return counts
+
+
+def unpublished_note(kept: Staged | None) -> str:
+    where = f"; the failed build is kept in {kept.kept_in} to look at" if kept else ""
+    return f"Nothing was published: the previous build is unchanged{where}."
 
 
 def input_vars(inputs: dict[str, InputFile | None]) -> dict[str, object]:
@@ -86,11 +118,12 @@ def describe_loaded(inputs: dict[str, InputFile | None], counts: dict[str, int])
     return ", ".join(parts)
 
 
-def check_usable(target: str, db_path: Path, error: BuildError) -> None:
+def check_usable(target: str, staged: Staged, error: BuildError, note: str = "") -> None:
     """After a failed build: when the spans gave nothing usable (aiue__span_sources), raise
     UnusableInputError naming the top rejection reasons; otherwise return (the caller
     re-raises the build error)."""
-    schema = mart_schema(target)
+    schema = mart_schema(target, staged.mart_schema)
+    db_path = staged.db_path
     try:
         _, sources = query(
             target,
@@ -154,6 +187,8 @@ def check_usable(target: str, db_path: Path, error: BuildError) -> None:
         f"  Every row and its reason: {schema}.aiue__rejected_spans; what each shape means: "
         "docs/bad_input.md."
     )
+    if note:
+        lines.append(f"  {note}")
     raise UnusableInputError("\n".join(lines)) from error
 
 
@@ -245,14 +280,6 @@ def _no_usage_notes(target: str, db_path: Path, schema: str) -> list[str]:
         f"{at_zero:,} of them carry a token cost of $0. A streamed call reports usage only "
         "when asked to (OpenAI: stream_options include_usage)."
     ]
-
-
-def _load(
-    target: str, db_path: Path, inputs: dict[str, InputFile | None]
-) -> tuple[dict[str, int], str]:
-    """Load the raw tables with the target's bulk loader; returns the counts and where."""
-    warehouse = engine(target)
-    return warehouse.load(inputs, db_path), warehouse.describe(db_path)
 
 
 def run_demo(out_dir: Path, n_intents: int, seed: int) -> None:
