@@ -179,8 +179,8 @@ class DuckDB(Engine):
             staging.parent.mkdir(parents=True, exist_ok=True)
             for leftover in _with_wal(staging):  # a killed run's, never a live one (run lock)
                 leftover.unlink(missing_ok=True)
+            self._check_not_written(db_path)
             if not full_refresh and db_path.is_file() and db_path.stat().st_size > 0:
-                self._check_is_duckdb(db_path)
                 for source, copy in zip(_with_wal(db_path), _with_wal(staging), strict=True):
                     if source.exists():
                         shutil.copyfile(source, copy)
@@ -195,6 +195,7 @@ class DuckDB(Engine):
                 connection.execute("checkpoint")
             _fsync(staged.db_path)
             fault_point("publish")
+            self._check_not_written(published)
             _with_wal(published)[1].unlink(missing_ok=True)  # never replay a stale log on it
             os.replace(staged.db_path, published)
             _fsync(published.parent)
@@ -249,6 +250,17 @@ class DuckDB(Engine):
         if environment is not None:
             environment.close()
         DuckDBConnectionManager.close_all_connections()
+
+    def _check_not_written(self, db_path: Path) -> None:
+        """Another program writing the published file (DuckDB's own lock) would lose its
+        writes to the swap: refuse, naming it."""
+        import duckdb
+
+        if not db_path.is_file() or db_path.stat().st_size == 0:
+            return
+        self._check_is_duckdb(db_path)
+        with duckdb_errors(db_path), duckdb.connect(str(db_path), read_only=True):
+            pass
 
     @staticmethod
     def _check_writable(db_path: Path) -> None:

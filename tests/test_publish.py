@@ -1,0 +1,316 @@
+"""One run at a time, atomic publish (docs/publish.md): a killed, failing or out-of-space run
+leaves the previous complete build where `aiue metrics` reads it; two runs never mix.
+
+Every run here is a real `aiue run` process on tests/fixtures/small (input A) or a copy whose
+feature tag f1 is renamed f1b (input B, so every grouped metric differs). AIUE_FAULT_PAUSE
+makes a run stop at a named point (after loading, after its first model, at its first data
+test, just before the swap) and say so on stderr; the test then SIGKILLs it from outside.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from ai_unit_economics.publish import FAULT_PAUSE_ENV, FileRunLock
+
+from .conftest import FIXTURES, IN_CI
+
+pytestmark = pytest.mark.dbt
+
+AIUE = Path(sys.executable).parent / "aiue"
+SCHEMA = "main_aiue"
+
+
+# --- helpers ---------------------------------------------------------------------------------
+
+
+def aiue(*args: str | Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [str(AIUE), *map(str, args)],
+        capture_output=True,
+        text=True,
+        timeout=900,
+        check=False,
+        env={**os.environ, **(env or {})},
+    )
+
+
+def metrics(db: Path, env: dict[str, str] | None = None, target: str = "duckdb") -> list[dict]:
+    result = aiue("metrics", "--target", target, "--db", db, "--format", "json", env=env)
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+def marts(db: Path) -> dict[str, list[tuple]]:
+    """Every relation of the build's schema, its rows sorted: equal snapshots = same build."""
+    with duckdb.connect(str(db), read_only=True) as connection:
+        names = [
+            row[0]
+            for row in connection.execute(
+                "select table_name from information_schema.tables "
+                "where table_schema = ? order by 1",
+                [SCHEMA],
+            ).fetchall()
+        ]
+        return {
+            name: sorted(
+                connection.execute(f'select * from {SCHEMA}."{name}"').fetchall(), key=repr
+            )
+            for name in names
+        }
+
+
+def paused_run(
+    point: str, *args: str | Path, env: dict[str, str] | None = None
+) -> subprocess.Popen:
+    """Start `aiue run ...` that stops at `point`; returns once it says it is there."""
+    process = subprocess.Popen(
+        [str(AIUE), "run", "--quiet", *map(str, args)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, **(env or {}), FAULT_PAUSE_ENV: point},
+    )
+    assert process.stderr is not None
+    seen = []
+    for line in process.stderr:
+        seen.append(line)
+        if line.strip() == f"aiue: paused at {point}":
+            return process
+    process.wait()
+    raise AssertionError(f"the run never reached {point}:\n{''.join(seen)}")
+
+
+def sigkill(process: subprocess.Popen) -> None:
+    os.kill(process.pid, signal.SIGKILL)
+    process.wait()
+    assert process.returncode == -signal.SIGKILL
+
+
+def input_b(folder: Path) -> Path:
+    """Input A with feature tag f1 renamed f1b: a different build of the same shape."""
+    shutil.copytree(FIXTURES / "small", folder)
+    spans = folder / "genai_spans.csv"
+    spans.write_text(spans.read_text(encoding="utf-8").replace(",f1,", ",f1b,"), encoding="utf-8")
+    return folder
+
+
+@pytest.fixture(scope="module")
+def inputs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    root = tmp_path_factory.mktemp("publish_inputs")
+    return {"A": FIXTURES / "small", "B": input_b(root / "b")}
+
+
+@pytest.fixture(scope="module")
+def clean(inputs: dict[str, Path], tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict]:
+    """A clean build of each input, each in a fresh folder: its database file, metrics, marts."""
+    builds = {}
+    for name, folder in inputs.items():
+        db = tmp_path_factory.mktemp(f"clean_{name}") / "aiue.duckdb"
+        result = aiue("run", "--quiet", "--input", folder, "--db", db)
+        assert result.returncode == 0, result.stderr
+        builds[name] = {"db": db, "metrics": metrics(db), "marts": marts(db)}
+    assert builds["A"]["metrics"] != builds["B"]["metrics"]
+    assert {row["feature_tag"] for row in builds["B"]["metrics"]} >= {"f1b"}
+    return builds
+
+
+def published_copy(build: dict, folder: Path) -> Path:
+    """An existing database to run over: a copy of a clean build in a fresh folder."""
+    folder.mkdir(parents=True, exist_ok=True)
+    db = folder / "aiue.duckdb"
+    shutil.copyfile(build["db"], db)
+    return db
+
+
+# --- the fault test: SIGKILL anywhere, the previous build stays --------------------------------
+
+
+def test_a_killed_run_leaves_the_previous_build_and_a_rerun_equals_a_clean_build(
+    clean: dict[str, dict], inputs: dict[str, Path], tmp_path: Path
+) -> None:
+    db = published_copy(clean["A"], tmp_path / "w")
+    staging = db.parent / ".aiue" / "staging" / db.name
+    for point in ("load", "model", "test", "publish"):
+        run = paused_run(point, "--input", inputs["B"], "--db", db)
+        if point == "test":
+            # Meanwhile: readers get the published build, a second run is turned away.
+            assert metrics(db) == clean["A"]["metrics"]
+            second = aiue("run", "--input", inputs["A"], "--db", db)
+            assert second.returncode == 2, second.stderr
+            assert f"is being built by another run (pid {run.pid}" in second.stderr
+            assert "--wait SECONDS" in second.stderr and "Traceback" not in second.stderr
+        sigkill(run)
+        assert staging.exists(), f"killed at {point}: the staging file should be left over"
+        assert metrics(db) == clean["A"]["metrics"], f"killed at {point}"
+        assert marts(db) == clean["A"]["marts"], f"killed at {point}"
+    rerun = aiue("run", "--quiet", "--input", inputs["B"], "--db", db)
+    assert rerun.returncode == 0, rerun.stderr
+    assert metrics(db) == clean["B"]["metrics"]
+    assert marts(db) == clean["B"]["marts"]
+    assert not staging.exists() and not staging.with_name(db.name + ".wal").exists()
+
+
+# --- two runs at once ------------------------------------------------------------------------
+
+
+def test_two_runs_at_once_publish_the_one_that_reported_success(
+    clean: dict[str, dict], inputs: dict[str, Path], tmp_path: Path
+) -> None:
+    db = published_copy(clean["A"], tmp_path / "w")
+    runs = {
+        name: subprocess.Popen(
+            [str(AIUE), "run", "--quiet", "--input", str(inputs[name]), "--db", str(db)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for name in ("B", "A")
+    }
+    outputs = {name: run.communicate(timeout=900) for name, run in runs.items()}
+    codes = {name: run.returncode for name, run in runs.items()}
+    assert sorted(codes.values()) == [0, 2], outputs
+    winner = next(name for name, code in codes.items() if code == 0)
+    loser = next(name for name, code in codes.items() if code == 2)
+    message = outputs[loser][1]
+    assert f"is being built by another run (pid {runs[winner].pid}" in message
+    assert f"--input {inputs[winner]}" in message  # the holder's command
+    assert metrics(db) == clean[winner]["metrics"]
+    assert marts(db) == clean[winner]["marts"]
+
+
+def test_a_second_run_can_wait_for_the_first(tmp_path: Path) -> None:
+    """--wait: a run queues behind the holder; given up after the time, it names the holder
+    and says how long it waited."""
+    lock_path = tmp_path / ".aiue" / "run.lock"
+    holder = subprocess.Popen(
+        [sys.executable, "-c", HOLD_LOCK, str(lock_path), "3"],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
+    lock = FileRunLock(lock_path, "the test database")
+    started = time.monotonic()
+    with pytest.raises(Exception, match=rf"pid {holder.pid}.*\(waited 1 s\)"):
+        lock.acquire(1)
+    assert 0.9 < time.monotonic() - started < 3
+    lock.acquire(30)  # the holder lets go after 3 s
+    assert time.monotonic() - started < 10
+    assert json.loads(lock_path.read_text())["pid"] == os.getpid()
+    lock.release()
+    holder.wait()
+
+
+def test_a_dead_holder_never_blocks(tmp_path: Path) -> None:
+    """The OS drops a killed holder's lock; its note in the lock file is stale, not binding."""
+    lock_path = tmp_path / ".aiue" / "run.lock"
+    holder = subprocess.Popen(
+        [sys.executable, "-c", HOLD_LOCK, str(lock_path), "600"],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
+    sigkill(holder)
+    assert json.loads(lock_path.read_text())["pid"] == holder.pid
+    lock = FileRunLock(lock_path, "the test database")
+    lock.acquire(0)
+    assert json.loads(lock_path.read_text())["pid"] == os.getpid()
+    lock.release()
+
+
+HOLD_LOCK = textwrap.dedent("""
+    import sys, time
+    from pathlib import Path
+    from ai_unit_economics.publish import FileRunLock
+    lock = FileRunLock(Path(sys.argv[1]), "the test database")
+    lock.acquire(0)
+    print("held", flush=True)
+    time.sleep(float(sys.argv[2]))
+    lock.release()
+""")
+
+
+# --- a failing build publishes nothing -------------------------------------------------------
+
+
+def test_a_failed_data_test_leaves_the_previous_build(
+    clean: dict[str, dict], tmp_path: Path
+) -> None:
+    """Spans that give nothing usable fail the data test assert_span_sources_usable (exit 3):
+    the published build is untouched; the failed one is kept aside to look at."""
+    db = published_copy(clean["A"], tmp_path / "w")
+    bad = tmp_path / "bad"
+    shutil.copytree(FIXTURES / "small", bad)
+    spans = bad / "genai_spans.csv"
+    lines = spans.read_text(encoding="utf-8").splitlines()
+    spans.write_text(
+        "\n".join([lines[0], *(line.replace("2026-01-0", "not a time ") for line in lines[1:])])
+        + "\n",
+        encoding="utf-8",
+    )
+    result = aiue("run", "--input", bad, "--db", db)
+    assert result.returncode == 3, result.stderr
+    failed = db.parent / ".aiue" / "failed" / db.name
+    assert "Nothing was published: the previous build is unchanged" in result.stderr
+    assert str(failed) in result.stderr and failed.exists()
+    assert metrics(db) == clean["A"]["metrics"]
+    assert marts(db) == clean["A"]["marts"]
+
+
+# --- a full disk -----------------------------------------------------------------------------
+
+FULL_DISK = textwrap.dedent("""
+    set -e
+    mount -t tmpfs -o size={size} tmpfs "$DISK"
+    cp "$PUBLISHED" "$DISK/aiue.duckdb"
+    set +e
+    "$AIUE" run --input "$INPUT" --db "$DISK/aiue.duckdb" 2> "$OUT/copy.err"
+    echo $? > "$OUT/copy.code"
+    "$AIUE" metrics --db "$DISK/aiue.duckdb" --format json > "$OUT/copy.json"
+    "$AIUE" run --full-refresh --input "$INPUT" --db "$DISK/aiue.duckdb" 2> "$OUT/build.err"
+    echo $? > "$OUT/build.code"
+    "$AIUE" metrics --db "$DISK/aiue.duckdb" --format json > "$OUT/build.json"
+""")
+
+
+def test_a_full_disk_says_so_and_keeps_the_previous_build(
+    clean: dict[str, dict], inputs: dict[str, Path], tmp_path: Path
+) -> None:
+    """A disk with room for the published build and little more (a private tmpfs): the copy
+    that starts an incremental run, and a full-refresh build, each run out of space: exit 2,
+    one sentence, and the published build still answers."""
+    if shutil.which("unshare") is None:
+        message = "unshare (util-linux) is needed to give a test its own small disk"
+        pytest.fail(message) if IN_CI else pytest.skip(message)
+    published = clean["A"]["db"]
+    size = published.stat().st_size + 3 * 2**20
+    disk, out = tmp_path / "disk", tmp_path / "out"
+    disk.mkdir()
+    out.mkdir()
+    result = subprocess.run(
+        ["unshare", "--user", "--map-root-user", "--mount", "sh", "-c",
+         FULL_DISK.format(size=size)],
+        env={**os.environ, "DISK": str(disk), "OUT": str(out), "AIUE": str(AIUE),
+             "PUBLISHED": str(published), "INPUT": str(inputs["B"])},
+        capture_output=True, text=True, timeout=900, check=False,
+    )  # fmt: skip
+    if "unshare:" in result.stderr or "mount:" in result.stderr:
+        message = f"cannot make a private mount here: {result.stderr.strip()}"
+        pytest.fail(message) if IN_CI else pytest.skip(message)
+    for step in ("copy", "build"):
+        err = (out / f"{step}.err").read_text()
+        assert (out / f"{step}.code").read_text().strip() == "2", err
+        assert "Traceback" not in err and len(err.splitlines()) < 15, err
+        assert "No space left on the disk holding" in err and "free some space" in err, err
+        assert json.loads((out / f"{step}.json").read_text()) == clean["A"]["metrics"], step
