@@ -10,6 +10,7 @@ test, just before the swap) and say so on stderr; the test then SIGKILLs it from
 from __future__ import annotations
 
 import json
+import math
 import os
 import shutil
 import signal
@@ -18,6 +19,7 @@ import sys
 import textwrap
 import time
 from pathlib import Path
+from typing import Any
 
 import duckdb
 import pytest
@@ -314,3 +316,108 @@ def test_a_full_disk_says_so_and_keeps_the_previous_build(
         assert "Traceback" not in err and len(err.splitlines()) < 15, err
         assert "No space left on the disk holding" in err and "free some space" in err, err
         assert json.loads((out / f"{step}.json").read_text()) == clean["A"]["metrics"], step
+
+
+# --- Postgres and Spark: the same lock and swap through their own mechanisms ------------------
+
+
+def same_numbers(left: list[dict], right: list[dict]) -> bool:
+    """Metrics rows equal, floats to 1e-9 relative (engines add in different orders)."""
+    if len(left) != len(right):
+        return False
+    for one, other in zip(left, right, strict=True):
+        if one.keys() != other.keys():
+            return False
+        for key, value in one.items():
+            if isinstance(value, float) and isinstance(other[key], float | int):
+                if not math.isclose(value, other[key], rel_tol=1e-9, abs_tol=1e-12):
+                    return False
+            elif value != other[key]:
+                return False
+    return True
+
+
+@pytest.fixture(scope="module")
+def postgres_env(postgres_server: Any) -> dict[str, str]:
+    """A database of its own on the harness server (other tests build in `aiue`)."""
+    import psycopg2
+
+    env = postgres_server.env()
+    connection = psycopg2.connect(
+        host=env["AIUE_PG_HOST"], port=env["AIUE_PG_PORT"], user=env["AIUE_PG_USER"],
+        dbname="postgres",
+    )  # fmt: skip
+    connection.autocommit = True
+    with connection.cursor() as cursor:
+        cursor.execute("create database aiue_publish")
+    connection.close()
+    return {**env, "AIUE_PG_DBNAME": "aiue_publish"}
+
+
+@pytest.fixture(scope="module")
+def spark_publish_env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    """A Spark warehouse and metastore of its own (other tests build in theirs)."""
+    from tests.harness.fixtures import engine_missing
+    from tests.harness.spark import spark_available, spark_env
+
+    available, reason = spark_available()
+    if not available:
+        engine_missing(f"Spark unavailable: {reason}")
+    child_env = {k: v for k, v in os.environ.items() if not k.startswith("PYSPARK_")}
+    return {**child_env, **spark_env(tmp_path_factory.mktemp("spark_publish"))}
+
+
+def schemas(target: str, env: dict[str, str], db: Path) -> set[str]:
+    """The schemas (databases) of the warehouse, read the way `aiue` reads."""
+    script = textwrap.dedent("""
+        import json, os, sys
+        from pathlib import Path
+        from ai_unit_economics.engines import engine
+        sql = {"postgres": "select nspname from pg_namespace", "spark": "show databases"}
+        _, rows = engine(sys.argv[1]).query(sql[sys.argv[1]], Path(sys.argv[2]))
+        print(json.dumps(sorted(str(row[0]) for row in rows)))
+    """)
+    result = subprocess.run(
+        [sys.executable, "-c", script, target, str(db)],
+        capture_output=True, text=True, timeout=600, check=False,
+        env={**os.environ, **env},
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    return set(json.loads(result.stdout.splitlines()[-1]))
+
+
+@pytest.mark.parametrize("target", ["postgres", "spark"])
+def test_lock_and_atomic_swap_on_other_engines(
+    request: pytest.FixtureRequest,
+    target: str,
+    clean: dict[str, dict],
+    inputs: dict[str, Path],
+    tmp_path: Path,
+) -> None:
+    """Build A; a run of B paused at `publish` (Postgres: inside the swap transaction; Spark:
+    before the first view is re-pointed) holds the lock, so a second run exits 2 naming it;
+    SIGKILLed there, the metrics are A's; a re-run publishes B with DuckDB's numbers for B,
+    and no staging is left over."""
+    env = request.getfixturevalue("postgres_env" if target == "postgres" else "spark_publish_env")
+    db = tmp_path / "aiue.duckdb"  # where .aiue/ (dbt's target and logs) goes
+    run = ("--target", target, "--db", db)
+    first = aiue("run", "--quiet", *run, "--input", inputs["A"], env=env)
+    assert first.returncode == 0, first.stderr
+    built_a = metrics(db, env, target)
+    assert same_numbers(built_a, clean["A"]["metrics"])
+
+    paused = paused_run("publish", *run, "--input", inputs["B"], env=env)
+    second = aiue("run", *run, "--input", inputs["A"], env=env)
+    assert second.returncode == 2, second.stderr
+    assert f"is being built by another run (pid {paused.pid}" in second.stderr
+    assert "Traceback" not in second.stderr
+    sigkill(paused)
+    assert metrics(db, env, target) == built_a
+
+    rerun = aiue("run", "--quiet", *run, "--input", inputs["B"], env=env)
+    assert rerun.returncode == 0, rerun.stderr
+    assert same_numbers(metrics(db, env, target), clean["B"]["metrics"])
+    left = schemas(target, env, db)
+    assert not [name for name in left if name.endswith(("__staging", "__previous"))], left
+    if target == "spark":  # one build's databases: the published one's
+        assert len([name for name in left if "__g" in name]) == 2, left

@@ -394,8 +394,10 @@ class Postgres(Engine):
         connection = connect()
         try:
             with connection, connection.cursor() as cursor:
-                for schema in (marts, raw):  # a killed or failed run's, never a live one
-                    cursor.execute(f"drop schema if exists {schema} cascade")
+                # a killed or failed run's, never a live one (the run lock)
+                for published in (self.mart_schema(), RAW_SCHEMA):
+                    for suffix in (STAGING_SUFFIX, PREVIOUS_SUFFIX):
+                        cursor.execute(f"drop schema if exists {published}{suffix} cascade")
         finally:
             connection.close()
         return Staged(
@@ -416,16 +418,19 @@ class Postgres(Engine):
         swaps = ((staged.mart_schema, self.mart_schema()), (staged.raw_schema, RAW_SCHEMA))
         connection = connect()
         try:
+            # Renames only, so that readers inside a query on the old tables never wait on it.
             with connection, connection.cursor() as cursor:
                 for staging, published in swaps:
-                    previous = published + PREVIOUS_SUFFIX
-                    cursor.execute(f"drop schema if exists {previous} cascade")
                     cursor.execute("select 1 from pg_namespace where nspname = %s", [published])
                     if cursor.fetchone():
-                        cursor.execute(f"alter schema {published} rename to {previous}")
+                        cursor.execute(
+                            f"alter schema {published} rename to {published}{PREVIOUS_SUFFIX}"
+                        )
                     cursor.execute(f"alter schema {staging} rename to {published}")
-                    cursor.execute(f"drop schema if exists {previous} cascade")
                 fault_point("publish")  # killed here, the transaction rolls back
+            with connection, connection.cursor() as cursor:
+                for _, published in swaps:
+                    cursor.execute(f"drop schema if exists {published}{PREVIOUS_SUFFIX} cascade")
         finally:
             connection.close()
 
