@@ -77,11 +77,14 @@ def test_crossing_the_error_threshold_fails_the_build(tmp_path: Path) -> None:
     with pytest.raises(BuildError) as failure:
         run_pipeline(data, tmp_path / "aiue.duckdb")
     assert "aiue_budget_below_error_threshold" in str(failure.value)
-    built = Build(data, tmp_path / "aiue.duckdb")
-    results = run_results(built)
+    results = run_results(Build(data, tmp_path / "aiue.duckdb"))
     assert results["aiue_budget_below_error_threshold"]["status"] == "fail"
     assert results["aiue_budget_below_warn_threshold"]["status"] == "warn"
-    [row] = status(built).values()
+    # A failed test publishes nothing; the failed build is kept aside to look at.
+    failed = tmp_path / ".aiue" / "failed" / "aiue.duckdb"
+    assert f"the failed build is kept in {failed}" in str(failure.value)
+    assert not (tmp_path / "aiue.duckdb").exists()
+    [row] = status(Build(data, failed)).values()
     assert row["status"] == "error"
 
 

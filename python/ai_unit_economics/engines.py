@@ -169,6 +169,10 @@ class DuckDB(Engine):
         with duckdb_errors(db_path):
             return load_duckdb(db_path, inputs)
 
+    def run_lock(self, db_path: Path) -> Any:
+        self.prepare_build(db_path)  # a read-only folder says so before the lock file
+        return super().run_lock(db_path)
+
     # A run builds .aiue/staging/<name> (same file name: dbt-duckdb names the catalog after it,
     # and views refer to it) and os.replace()s it onto --db: readers that have the old file
     # open keep reading it, new readers get the new one, nobody gets a mix.
