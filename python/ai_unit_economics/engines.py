@@ -517,8 +517,8 @@ class Spark(Engine):
         assert staged.mart_schema is not None
         spark = spark_session()
         fault_point("publish")
-        for built, published in ((staged.raw_schema, RAW_SCHEMA), (staged.mart_schema, None)):
-            published = published or self.mart_schema()
+        pairs = ((staged.raw_schema, RAW_SCHEMA), (staged.mart_schema, self.mart_schema()))
+        for built, published in pairs:
             spark.sql(f"create database if not exists {published}")
             new = sorted(table.name for table in spark.catalog.listTables(built))
             old = {table.name: table.tableType for table in spark.catalog.listTables(published)}
@@ -531,9 +531,9 @@ class Spark(Engine):
             for name in sorted(old.keys() - set(new)):
                 kind = "view" if old[name] == "VIEW" else "table"
                 spark.sql(f"drop {kind} if exists {published}.{name}")
-            prefix = published + "__g"
-            for database in spark.catalog.listDatabases():
-                if database.name.startswith(prefix) and database.name != built:
+        for database in spark.catalog.listDatabases():  # older builds, failed and killed ones
+            for built, published in pairs:
+                if database.name.startswith(published + "__g") and database.name != built:
                     spark.sql(f"drop database if exists {database.name} cascade")
 
     def discard(self, staged: Staged) -> Staged | None:
