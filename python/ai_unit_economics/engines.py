@@ -179,7 +179,7 @@ class DuckDB(Engine):
     def stage(self, db_path: Path, full_refresh: bool) -> Staged:
         self.prepare_build(db_path)
         staging = _beside(db_path, "staging")
-        with duckdb_errors(staging):
+        with duckdb_errors(db_path):
             staging.parent.mkdir(parents=True, exist_ok=True)
             for leftover in _with_wal(staging):  # a killed run's, never a live one (run lock)
                 leftover.unlink(missing_ok=True)
