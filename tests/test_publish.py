@@ -268,6 +268,9 @@ def test_a_failed_data_test_leaves_the_previous_build(
     assert str(failed) in result.stderr and failed.exists()
     assert metrics(db) == clean["A"]["metrics"]
     assert marts(db) == clean["A"]["marts"]
+    rerun = aiue("run", "--quiet", "--input", FIXTURES / "small", "--db", db)
+    assert rerun.returncode == 0, rerun.stderr
+    assert not failed.exists()  # a successful publish clears it
 
 
 # --- a full disk -----------------------------------------------------------------------------

@@ -203,6 +203,8 @@ class DuckDB(Engine):
             _with_wal(published)[1].unlink(missing_ok=True)  # never replay a stale log on it
             os.replace(staged.db_path, published)
             _fsync(published.parent)
+        for stale in _with_wal(_beside(published, "failed")):  # an earlier failed build
+            stale.unlink(missing_ok=True)
 
     def discard(self, staged: Staged) -> Staged | None:
         failed = _beside(staged.published_path, "failed")
