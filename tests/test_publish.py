@@ -42,7 +42,7 @@ def aiue(*args: str | Path, env: dict[str, str] | None = None) -> subprocess.Com
         [str(AIUE), *map(str, args)],
         capture_output=True,
         text=True,
-        timeout=900,
+        timeout=3600,  # a Spark build of the small fixture took over 15 min on a busy machine
         check=False,
         env={**os.environ, **(env or {})},
     )
