@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import resource
 import tempfile
 import time
@@ -136,21 +137,37 @@ def _timed(action) -> float:  # noqa: ANN001 - any zero-argument callable
     return time.perf_counter() - started
 
 
+def _cpu_seconds() -> float:
+    """CPU time of this process so far (dbt and DuckDB run in it): on a machine shared with
+    other work, wall time stretches with the load, CPU time much less."""
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
 FIXED_COST_CALLS = 1_000
 
 
-def _build(calls: int, work_dir: Path) -> tuple[float, float, float]:
-    """Generate, run the lower bound and the dbt build; returns (generate, bound, build) s."""
+def _build(calls: int, work_dir: Path) -> dict[str, float]:
+    """Generate, run the lower bound and the dbt build: wall and CPU seconds of each."""
     db_path = work_dir / "bench.duckdb"
     with duckdb.connect(str(db_path)) as connection:
         generate_seconds = _timed(lambda: generate_raw(connection, calls))
+        cpu_before = _cpu_seconds()
         lower_bound = _timed(
             lambda: connection.execute(
                 f"create or replace table lower_bound as {lower_bound_sql()}"
             )
         )
+        lower_bound_cpu = _cpu_seconds() - cpu_before
+    cpu_before = _cpu_seconds()
     build_seconds = _timed(lambda: run_dbt("build", db_path=db_path, work_dir=work_dir / ".aiue"))
-    return generate_seconds, lower_bound, build_seconds
+    return {
+        "generate_s": generate_seconds,
+        "lower_bound_s": lower_bound,
+        "lower_bound_cpu_s": lower_bound_cpu,
+        "build_s": build_seconds,
+        "build_cpu_s": _cpu_seconds() - cpu_before,
+    }
 
 
 def slowest_nodes(work_dir: Path, count: int = 5) -> list[tuple[str, float]]:
@@ -163,10 +180,12 @@ def slowest_nodes(work_dir: Path, count: int = 5) -> list[tuple[str, float]]:
 def run(calls: int, work_dir: Path) -> dict[str, Any]:
     """The build at `calls`, and at FIXED_COST_CALLS for dbt's fixed cost (parsing, seeds,
     per-node overhead), which the marginal ratio takes out."""
+    load_before = os.getloadavg()[0]
     (work_dir / "small").mkdir()
-    _, _, fixed_seconds = _build(FIXED_COST_CALLS, work_dir / "small")
+    fixed_seconds = _build(FIXED_COST_CALLS, work_dir / "small")["build_s"]
     db_path = work_dir / "bench.duckdb"
-    generate_seconds, lower_bound, build_seconds = _build(calls, work_dir)
+    timings = _build(calls, work_dir)
+    lower_bound, build_seconds = timings["lower_bound_s"], timings["build_s"]
     with duckdb.connect(str(db_path)) as connection:
         built, bound = connection.execute(
             "select (select sum(intents) from main_aiue.aiue__unit_economics_daily), "
@@ -177,10 +196,11 @@ def run(calls: int, work_dir: Path) -> dict[str, Any]:
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     return {
         "calls": calls,
-        "generate_s": generate_seconds,
-        "lower_bound_s": lower_bound,
-        "build_s": build_seconds,
+        "cores": os.cpu_count(),
+        "load_average": (load_before, os.getloadavg()[0]),
+        **timings,
         "ratio": build_seconds / lower_bound,
+        "cpu_ratio": timings["build_cpu_s"] / max(timings["lower_bound_cpu_s"], 1e-9),
         "fixed_s": fixed_seconds,
         "marginal_ratio": max(build_seconds - fixed_seconds, 0.0) / lower_bound,
         "slowest": slowest_nodes(work_dir),
@@ -197,10 +217,18 @@ def main(argv: list[str] | None = None) -> int:
         result = run(args.calls, Path(folder))
     print()
     print(f"calls                       {result['calls']:>12,}")
+    print(
+        f"machine                     {result['cores']:>12} cores, load average "
+        f"{result['load_average'][0]:.1f} before, {result['load_average'][1]:.1f} after"
+    )
     print(f"generate raw tables         {result['generate_s']:>12.2f} s")
     print(f"lower bound (1 statement)   {result['lower_bound_s']:>12.2f} s")
     print(f"dbt build (models + tests)  {result['build_s']:>12.2f} s")
     print(f"ratio build / lower bound   {result['ratio']:>12.2f} x")
+    print(
+        f"CPU time bound / build      {result['lower_bound_cpu_s']:>12.2f} s / "
+        f"{result['build_cpu_s']:.2f} s = {result['cpu_ratio']:.2f} x"
+    )
     print(
         f"dbt build at {FIXED_COST_CALLS:,} calls      {result['fixed_s']:>12.2f} s  (fixed cost)"
     )
