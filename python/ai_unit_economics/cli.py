@@ -135,6 +135,12 @@ def build_parser() -> argparse.ArgumentParser:
         "langfuse_scores.{jsonl,csv}, focus_costs.{csv,parquet} (FOCUS 1.0-1.3 billing), "
         "seeds/ (see docs/telemetry.md)",
     )
+    run.add_argument(
+        "--full-refresh",
+        action="store_true",
+        help="rebuild from this folder alone; without it, a database an earlier run built "
+        "keeps its data and the folder is appended as new data",
+    )
     add_warehouse_options(run, reads=False)
     _quiet_option(run)
 
@@ -322,7 +328,7 @@ def _run(args: argparse.Namespace) -> int:
     if args.command == "run":
         from .pipeline import run_pipeline
 
-        run_pipeline(args.input, args.db, args.target)
+        run_pipeline(args.input, args.db, args.target, full_refresh=args.full_refresh)
     elif args.command == "demo":
         from .pipeline import run_demo
 

@@ -18,7 +18,7 @@ from typing import Any, ClassVar
 
 from .errors import UserError
 from .inputs import InputFile
-from .project import MART_SCHEMA_SUFFIX
+from .project import MART_SCHEMA_SUFFIX, RAW_SCHEMA
 
 Rows = tuple[list[str], list[tuple[Any, ...]]]
 
@@ -55,8 +55,15 @@ class Engine(ABC):
         """Where this engine's data lives, for messages."""
 
     @abstractmethod
-    def load(self, inputs: dict[str, InputFile | None], db_path: Path) -> dict[str, int]:
-        """Create the raw tables from the input files; returns their row counts."""
+    def load(
+        self, inputs: dict[str, InputFile | None], db_path: Path, append: bool = False
+    ) -> dict[str, int]:
+        """Create the raw tables from the input files (append: add to the ones there);
+        returns the row counts loaded."""
+
+    def holds_raw_data(self, db_path: Path) -> bool:
+        """Whether an earlier run left raw tables that a new folder appends to."""
+        return False
 
     @abstractmethod
     def query(self, sql: str, db_path: Path | None = None) -> Rows:
@@ -128,12 +135,24 @@ class DuckDB(Engine):
         self._check_writable(db_path)
         self._check_is_duckdb(db_path)
 
-    def load(self, inputs: dict[str, InputFile | None], db_path: Path) -> dict[str, int]:
+    def load(
+        self, inputs: dict[str, InputFile | None], db_path: Path, append: bool = False
+    ) -> dict[str, int]:
         from .loaders import load_duckdb
 
         self.prepare_build(db_path)
         with duckdb_errors(db_path):
-            return load_duckdb(db_path, inputs)
+            return load_duckdb(db_path, inputs, append)
+
+    def holds_raw_data(self, db_path: Path) -> bool:
+        if not db_path.exists():
+            return False
+        self.prepare_build(db_path)
+        _, rows = self.query(
+            f"select count(*) from information_schema.tables where table_schema = '{RAW_SCHEMA}'",
+            db_path,
+        )
+        return bool(rows[0][0])
 
     def query(self, sql: str, db_path: Path | None = None) -> Rows:
         import duckdb
@@ -266,7 +285,10 @@ class Postgres(Engine):
 
         return describe_target()
 
-    def load(self, inputs: dict[str, InputFile | None], db_path: Path) -> dict[str, int]:
+    def load(
+        self, inputs: dict[str, InputFile | None], db_path: Path, append: bool = False
+    ) -> dict[str, int]:
+        # holds_raw_data is False here: every run replaces the raw tables (docs/performance.md).
         from .load_postgres import load_postgres
 
         self.require()
@@ -310,7 +332,10 @@ class Spark(Engine):
 
         return describe_target()
 
-    def load(self, inputs: dict[str, InputFile | None], db_path: Path) -> dict[str, int]:
+    def load(
+        self, inputs: dict[str, InputFile | None], db_path: Path, append: bool = False
+    ) -> dict[str, int]:
+        # holds_raw_data is False here: every run replaces the raw tables (docs/performance.md).
         from .load_spark import load_spark
 
         self.require()

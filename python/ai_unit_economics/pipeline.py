@@ -19,14 +19,18 @@ def run_pipeline(
     db_path: Path,
     target: str = "duckdb",
     variables: dict[str, object] | None = None,
+    full_refresh: bool = False,
 ) -> dict[str, int]:
     """Load the input folder, apply seed overrides, and `dbt build` (with package `variables`
-    on top of what the folder implies). Returns the row count of each raw table. Raises
-    UnusableInputError when the spans gave nothing to cost."""
+    on top of what the folder implies). On a database an earlier run built, the folder is
+    new data appended to what is there, unless full_refresh (rebuild from this folder alone).
+    Returns the row count of each raw table. Raises UnusableInputError when the spans gave
+    nothing to cost."""
     inputs = find_inputs(input_dir)
     overrides = seed_overrides(input_dir)
-    with UI.phase("Loading the input files"):
-        counts, where = _load(target, db_path, inputs)
+    append = not full_refresh and engine(target).holds_raw_data(db_path)
+    with UI.phase("Appending the input files" if append else "Loading the input files"):
+        counts, where = _load(target, db_path, inputs, append)
     UI.info(f"Loaded {describe_loaded(inputs, counts)} into {where}")
     seed_dir = merged_seed_dir(project_dir() / "seeds", overrides) if overrides else None
     for path in overrides:
@@ -40,6 +44,7 @@ def run_pipeline(
                 db_path=db_path,
                 seed_dir=seed_dir,
                 variables={**input_vars(inputs), **(variables or {})},
+                extra_args=None if append else ["--full-refresh"],
                 callbacks=[progress],
             )
     except BuildError as error:
@@ -248,11 +253,11 @@ def _no_usage_notes(target: str, db_path: Path, schema: str) -> list[str]:
 
 
 def _load(
-    target: str, db_path: Path, inputs: dict[str, InputFile | None]
+    target: str, db_path: Path, inputs: dict[str, InputFile | None], append: bool
 ) -> tuple[dict[str, int], str]:
     """Load the raw tables with the target's bulk loader; returns the counts and where."""
     warehouse = engine(target)
-    return warehouse.load(inputs, db_path), warehouse.describe(db_path)
+    return warehouse.load(inputs, db_path, append), warehouse.describe(db_path)
 
 
 def run_demo(out_dir: Path, n_intents: int, seed: int) -> None:
@@ -264,7 +269,7 @@ def run_demo(out_dir: Path, n_intents: int, seed: int) -> None:
     with UI.phase("Generating the sample data"):
         generate(data_dir, n_intents=n_intents, seed=seed, billing=True)
     db_path = out_dir / "aiue.duckdb"
-    run_pipeline(data_dir, db_path)
+    run_pipeline(data_dir, db_path, full_refresh=True)
     by = ["feature_tag", "response_model"]
     print()
     print("Unit economics by feature and primary model (sample data):")
