@@ -48,11 +48,41 @@
         dbt.concat(["'not a call span (operation '", "coalesce(operation_name, 'unknown')", "'): agent, workflow and other spans are not model or tool calls'"])),
 ]) -%}
 
-with spans as (
+{{ config(
+    materialized=ai_unit_economics.incremental_materialization(),
+    incremental_strategy='delete+insert',
+    unique_key=ai_unit_economics.span_day('started_at'),
+) }}
+
+with staged as (
 
     select * from {{ ref('stg_aiue__otel_spans') }}
 
 ),
+
+{% if is_incremental() -%}
+{#- Whole days: duplicates and a span's children are looked for within its day. -#}
+recomputed_days as (
+
+    {{ ai_unit_economics.touched_days('staged', ai_unit_economics.span_day('started_at')) }}
+
+),
+
+spans as (
+
+    select staged.*
+    from staged
+    inner join recomputed_days
+        on {{ ai_unit_economics.span_day('staged.started_at') }} = recomputed_days.recomputed_day
+
+),
+{%- else -%}
+spans as (
+
+    select * from staged
+
+),
+{%- endif %}
 
 {#- Spans that could be a call by their content but name no operation. -#}
 operation_candidates as (
