@@ -35,8 +35,21 @@ MODELS = [
 CALLS_PER_INTENT = 4
 
 
-def generate_raw(connection: duckdb.DuckDBPyConnection, calls: int) -> None:
-    """N chat spans (4 per intent) and one label per intent, as all-text raw tables."""
+DAYS = 60
+FIRST_DAY = "2026-09-01"
+
+
+def generate_raw(
+    connection: duckdb.DuckDBPyConnection,
+    calls: int,
+    first_call: int = 0,
+    first_day: str = FIRST_DAY,
+    days: int = DAYS,
+    source_file: str = "history",
+) -> None:
+    """N chat spans (4 per intent) and one label per 9 in 10 intents, as all-text raw
+    tables: created, or for calls after first_call appended as one more file would be."""
+    create = first_call == 0
     models = " union all ".join(
         f"select {i} as model_index, '{provider}' as provider, '{model}' as model"
         for i, (provider, model, _, _) in enumerate(MODELS)
@@ -44,18 +57,19 @@ def generate_raw(connection: duckdb.DuckDBPyConnection, calls: int) -> None:
     connection.execute(f"create schema if not exists {RAW_SCHEMA}")
     connection.execute(
         f"""
-        create or replace table {RAW_SCHEMA}.genai_spans as
+        {"create or replace table" if create else "insert into"} {RAW_SCHEMA}.genai_spans
+        {"as" if create else "by name"}
         with ids as (
             select range as i, range // {CALLS_PER_INTENT} as intent,
                    hash(range // {CALLS_PER_INTENT}) as h, hash(range * 7919) as hc
-            from range({calls})
+            from range({first_call}, {first_call + calls})
         ),
         models as ({models})
         select
             printf('%032x', intent) as trace_id,
             printf('%016x', i) as span_id,
             'chat' as operation_name,
-            strftime(timestamp '2026-09-01' + to_seconds((h % 5184000)::bigint)
+            strftime(timestamp '{first_day}' + to_seconds((h % {days * 86400})::bigint)
                      + to_seconds((i % {CALLS_PER_INTENT})::bigint),
                      '%Y-%m-%dT%H:%M:%SZ') as start_time,
             case when hc % 20 = 0 then 'ERROR' else 'OK' end as status_code,
@@ -68,7 +82,7 @@ def generate_raw(connection: duckdb.DuckDBPyConnection, calls: int) -> None:
             'intent-' || cast(intent as varchar) as intent_id,
             cast(1 + (i % {CALLS_PER_INTENT} = 3 and hc % 3 = 0)::int as varchar) as attempt,
             cast(1 + i % {CALLS_PER_INTENT} as varchar) as turn_index,
-            null as _aiue_source_file,
+            '{source_file}' as _aiue_source_file,
             i + 1 as _aiue_source_row
         from ids
         join models on models.model_index = h % {len(MODELS)}
@@ -76,19 +90,47 @@ def generate_raw(connection: duckdb.DuckDBPyConnection, calls: int) -> None:
     )
     connection.execute(
         f"""
-        create or replace table {RAW_SCHEMA}.outcomes as
+        {"create or replace table" if create else "insert into"} {RAW_SCHEMA}.outcomes
+        {"as" if create else "by name"}
         select
             'intent-' || cast(intent as varchar) as intent_id,
             case when hash(intent * 31) % 10 < 7 then 'true' else 'false' end as is_success,
             case when hash(intent * 31) % 10 >= 8 then 'true' else 'false' end as is_escalated,
             'false' as is_human_reviewed,
             null as escalation_channel,
-            null as _aiue_source_file,
+            '{source_file}' as _aiue_source_file,
             intent + 1 as _aiue_source_row
-        from range({(calls + CALLS_PER_INTENT - 1) // CALLS_PER_INTENT}) as t(intent)
+        from range({first_call // CALLS_PER_INTENT},
+                   {(first_call + calls + CALLS_PER_INTENT - 1) // CALLS_PER_INTENT}) as t(intent)
         where hash(intent * 17) % 10 != 0
         """
     )
+
+
+def append_day(connection: duckdb.DuckDBPyConnection, calls: int) -> int:
+    """One more day (1/30 of `calls`) after the generated range, as a new file, plus late
+    labels: the intents of earlier days that had none get one (the lookback window is not
+    enough for them: every intent is relabelled wherever it lies). Returns the new calls."""
+    new_calls = calls // 30 // CALLS_PER_INTENT * CALLS_PER_INTENT
+    last_day = connection.execute(
+        f"select cast(date '{FIRST_DAY}' + interval {DAYS} day as varchar)"
+    ).fetchall()[0][0]
+    generate_raw(connection, new_calls, calls, last_day[:10], 1, "new_day")
+    connection.execute(
+        f"""
+        insert into {RAW_SCHEMA}.outcomes by name
+        select
+            'intent-' || cast(intent as varchar) as intent_id,
+            'true' as is_success,
+            'false' as is_escalated,
+            'false' as is_human_reviewed,
+            'late_labels' as _aiue_source_file,
+            intent + 1 as _aiue_source_row
+        from range({calls // CALLS_PER_INTENT}) as t(intent)
+        where hash(intent * 17) % 10 = 0
+        """
+    )
+    return new_calls
 
 
 def lower_bound_sql() -> str:
@@ -194,6 +236,8 @@ def run(calls: int, work_dir: Path) -> dict[str, Any]:
     if built != bound:
         raise AssertionError(f"the build counted {built} intents, the lower bound {bound}")
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    db_mb = db_path.stat().st_size / 1e6
+    incremental = _incremental(calls, db_path, work_dir, int(built))
     return {
         "calls": calls,
         "cores": os.cpu_count(),
@@ -205,8 +249,25 @@ def run(calls: int, work_dir: Path) -> dict[str, Any]:
         "marginal_ratio": max(build_seconds - fixed_seconds, 0.0) / lower_bound,
         "slowest": slowest_nodes(work_dir),
         "peak_rss_mb": peak_mb,
-        "db_mb": db_path.stat().st_size / 1e6,
+        "db_mb": db_mb,
+        **incremental,
+        "incremental_ratio": incremental["incremental_s"] / build_seconds,
     }
+
+
+def _incremental(calls: int, db_path: Path, work_dir: Path, intents_before: int) -> dict:
+    """Append one more day and late labels, build again as an incremental run does (no
+    --full-refresh), and check every new intent arrived once."""
+    with duckdb.connect(str(db_path)) as connection:
+        new_calls = append_day(connection, calls)
+    seconds = _timed(lambda: run_dbt("build", db_path=db_path, work_dir=work_dir / ".aiue"))
+    with duckdb.connect(str(db_path)) as connection:
+        intents = connection.execute(
+            "select sum(intents) from main_aiue.aiue__unit_economics_daily"
+        ).fetchone()[0]
+    if intents != intents_before + new_calls // CALLS_PER_INTENT:
+        raise AssertionError(f"the incremental build counted {intents} intents")
+    return {"incremental_calls": new_calls, "incremental_s": seconds}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -239,6 +300,11 @@ def main(argv: list[str] | None = None) -> int:
         print(f"  slowest: {name:<40} {seconds:>8.2f} s")
     print(f"peak memory (this process)  {result['peak_rss_mb']:>12.0f} MB")
     print(f"DuckDB file                 {result['db_mb']:>12.0f} MB")
+    print(
+        f"incremental build           {result['incremental_s']:>12.2f} s  "
+        f"(+{result['incremental_calls']:,} calls on a new day, late labels)"
+    )
+    print(f"ratio incremental / full    {result['incremental_ratio']:>12.2f} x")
     return 0
 
 
