@@ -8,17 +8,22 @@ from __future__ import annotations
 import csv
 import shutil
 from pathlib import Path
+from typing import Any
 
 import duckdb
 import pytest
 
+from ai_unit_economics.cli import main as aiue
+from ai_unit_economics.engines import engine
 from ai_unit_economics.errors import UserError
 from ai_unit_economics.inputs import find_inputs
 from ai_unit_economics.pipeline import input_vars, run_pipeline
 from ai_unit_economics.project import RAW_SCHEMA
 from ai_unit_economics.runner import run_dbt
 from ai_unit_economics.synthetic import generate
+from ai_unit_economics.warehouse import mart_schema, query
 from tests.mart_comparison import MARTS, differences, keyed
+from tests.test_engines import environment
 
 # Where a row was read from: the one thing that differs between loading a day's file and
 # loading all the data in one file.
@@ -176,3 +181,57 @@ def test_full_refresh_rebuilds_from_the_folder_alone(builds: dict[str, object]) 
         ).fetchall()[0]
     assert raw == len(day2_spans)
     assert days <= 2  # the last day, and calls of its intents that ran past midnight
+
+
+def test_postgres_incremental_run_equals_a_full_refresh(
+    postgres_server: Any, builds: dict[str, object]
+) -> None:
+    """On Postgres `aiue run` always rebuilds, so the second day is appended to the raw tables
+    here, and dbt builds again without --full-refresh (int_aiue__spans_validated recomputes
+    only the touched days); then a --full-refresh build of the same raw tables."""
+    root = builds["root"]
+    work = root / "postgres"
+    work.mkdir()
+    dbt = {"target": "postgres", "work_dir": work / ".aiue"}
+    with environment(postgres_server.env()):
+        run = ["run", "--input", str(root / "day1"), "--target", "postgres"]
+        assert aiue([*run, "--db", str(work / "unused.duckdb")]) == 0
+        tables = ("genai_spans", "outcomes", "focus_costs")
+        with postgres_server.connect() as connection, connection.cursor() as cursor:
+            cursor.execute("drop schema if exists aiue_raw_day1 cascade")
+            cursor.execute("create schema aiue_raw_day1")
+            for table in tables:
+                cursor.execute(
+                    f"create table aiue_raw_day1.{table} as select * from {RAW_SCHEMA}.{table}"
+                )
+        day2 = find_inputs(root / "day2")
+        engine("postgres").load(day2, work / "unused.duckdb")
+        with postgres_server.connect() as connection, connection.cursor() as cursor:
+            for table in tables:
+                cursor.execute(
+                    "select column_name from information_schema.columns "
+                    "where table_schema = 'aiue_raw_day1' and table_name = %s",
+                    [table],
+                )
+                columns = ", ".join(row[0] for row in cursor.fetchall())
+                cursor.execute(
+                    f"insert into {RAW_SCHEMA}.{table} ({columns}) "
+                    f"select {columns} from aiue_raw_day1.{table}"
+                )
+            cursor.execute("drop schema aiue_raw_day1 cascade")
+        run_dbt("build", variables=input_vars(day2), **dbt)
+        schema = mart_schema("postgres")
+        incremental = {
+            mart: keyed(query("postgres", f"select * from {schema}.{mart}"), key)
+            for mart, key in MARTS.items()
+        }
+        run_dbt("build", variables=input_vars(day2), extra_args=["--full-refresh"], **dbt)
+        refreshed = {
+            mart: keyed(query("postgres", f"select * from {schema}.{mart}"), key)
+            for mart, key in MARTS.items()
+        }
+    duckdb_marts = marts(builds["appended"])
+    for mart in MARTS:
+        assert incremental[mart], mart
+        assert differences(refreshed[mart], incremental[mart]) == [], mart
+        assert len(incremental[mart]) == len(duckdb_marts[mart]), mart
