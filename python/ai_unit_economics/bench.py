@@ -4,7 +4,9 @@ Machines are noisy, so no absolute time is asserted anywhere. This prints how ma
 slower the whole pipeline (staging, validation, pricing, intents, labour, daily mart and all
 data tests) is than one hand-written DuckDB statement that does the least work any correct
 implementation must do: parse the text inputs, price every call, roll calls up to intents
-and intents up to days. Both read the same raw tables in the same DuckDB file.
+and intents up to days. Both read the same raw tables in the same DuckDB file. Then one more
+day and late labels are appended and the build runs again as an incremental run does
+(docs/performance.md says what each printed line times).
 
     python -m ai_unit_economics.bench --calls 1000000
 """
