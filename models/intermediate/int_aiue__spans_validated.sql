@@ -7,6 +7,15 @@
     aiue_infer_call_operation). -#}
 {%- set counts = ['input_tokens', 'output_tokens', 'cache_read_input_tokens',
     'cache_creation_input_tokens', 'reasoning_output_tokens', 'attempt', 'turn_index'] -%}
+{#- What later models read: parsed values, and the raw text of the parsed ones (for the
+    rejection listing). -#}
+{%- set kept_columns = ['trace_id', 'span_id', 'parent_span_id', 'intent_id', 'conversation_id',
+    'response_id', 'user_id', 'span_name', 'service_name', 'provider_name', 'request_model',
+    'response_model', 'operation_name', 'status_code', 'error_type', 'tool_name', 'feature_tag',
+    'prompt_version', 'reported_cost_currency'] + counts + ['reported_cost', 'started_at',
+    'ended_at', 'is_intent_id_inferred', 'is_operation_inferred', 'source_layout',
+    'source_row_number', 'source_file'] -%}
+{%- set raw_columns = ['status_code', 'start_time', 'end_time', 'reported_cost'] + counts -%}
 {%- set call_operations = var('aiue_inference_operations') + var('aiue_tool_operations') -%}
 {#- The checks, in order: the first that holds rejects the span. -#}
 {%- set checks = [
@@ -39,11 +48,41 @@
         dbt.concat(["'not a call span (operation '", "coalesce(operation_name, 'unknown')", "'): agent, workflow and other spans are not model or tool calls'"])),
 ]) -%}
 
-with spans as (
+{{ config(
+    materialized=ai_unit_economics.incremental_materialization(),
+    incremental_strategy='delete+insert',
+    unique_key=ai_unit_economics.span_day('started_at'),
+) }}
+
+with staged as (
 
     select * from {{ ref('stg_aiue__otel_spans') }}
 
 ),
+
+{% if is_incremental() -%}
+{#- Whole days: duplicates and a span's children are looked for within its day. -#}
+recomputed_days as (
+
+    {{ ai_unit_economics.touched_days('staged', ai_unit_economics.span_day('started_at')) }}
+
+),
+
+spans as (
+
+    select staged.*
+    from staged
+    inner join recomputed_days
+        on {{ ai_unit_economics.span_day('staged.started_at') }} = recomputed_days.recomputed_day
+
+),
+{%- else -%}
+spans as (
+
+    select * from staged
+
+),
+{%- endif %}
 
 {#- Spans that could be a call by their content but name no operation. -#}
 operation_candidates as (
@@ -92,11 +131,22 @@ operations as (
 
 ),
 
-numbered as (
+{#- Duplicates are rare: counting each key once is a hash aggregate, whereas numbering every
+    row would sort all spans with every column (the slowest step at 10M spans). -#}
+duplicate_keys as (
+
+    select trace_id, span_id
+    from operations
+    group by trace_id, span_id
+    having count(*) > 1
+
+),
+
+columns as (
 
     select
-        trace_id,
-        span_id,
+        operations.trace_id,
+        operations.span_id,
         parent_span_id,
         intent_id,
         conversation_id,
@@ -125,16 +175,36 @@ numbered as (
         source_layout,
         source_row_number,
         source_file,
-        {% for column in ['status_code', 'start_time', 'end_time', 'reported_cost'] + counts -%}
+        {% for column in raw_columns -%}
         raw_{{ column }},
         {% endfor -%}
+        duplicate_keys.span_id is not null as is_duplicate_key
+    from operations
+    left join duplicate_keys
+        on operations.trace_id = duplicate_keys.trace_id
+        and operations.span_id = duplicate_keys.span_id
+
+),
+
+numbered as (
+
+    select
+        *,
+        1 as occurrence
+    from columns
+    where not is_duplicate_key
+
+    union all
+
+    select
+        *,
         row_number() over (
             partition by trace_id, span_id
             order by source_file nulls last, source_row_number nulls last, started_at,
                 ended_at nulls last, response_id nulls last
-        ) as occurrence,
-        min(source_row_number) over (partition by trace_id, span_id) as first_source_row_number
-    from operations
+        ) as occurrence
+    from columns
+    where is_duplicate_key
 
 ),
 
@@ -159,7 +229,14 @@ checked as (
 final as (
 
     select
-        *,
+        {% for column in kept_columns -%}
+        {{ column }},
+        {% endfor -%}
+        {% for column in raw_columns -%}
+        raw_{{ column }},
+        {% endfor -%}
+        rejection_rule,
+        rejection_reason,
         case
             when rejection_rule is null then null
             when rejection_rule = 'not_a_call' then 'not_a_call'

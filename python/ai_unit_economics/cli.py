@@ -146,6 +146,12 @@ def build_parser() -> argparse.ArgumentParser:
         "langfuse_scores.{jsonl,csv}, focus_costs.{csv,parquet} (FOCUS 1.0-1.3 billing), "
         "seeds/ (see docs/telemetry.md)",
     )
+    run.add_argument(
+        "--full-refresh",
+        action="store_true",
+        help="rebuild from this folder alone; without it, a database an earlier run built "
+        "keeps its data and the folder is appended as new data",
+    )
     add_warehouse_options(run, reads=False)
     run.add_argument(
         "--wait",
@@ -154,11 +160,6 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="SECONDS",
         help="when another run is building the same database, wait up to this long for it "
         "instead of stopping at once (exit 2, naming that run)",
-    )
-    run.add_argument(
-        "--full-refresh",
-        action="store_true",
-        help="build from nothing instead of starting from the published build",
     )
     _quiet_option(run)
 

@@ -62,9 +62,18 @@ class Engine(ABC):
 
     @abstractmethod
     def load(
-        self, inputs: dict[str, InputFile | None], db_path: Path, raw_schema: str = RAW_SCHEMA
+        self,
+        inputs: dict[str, InputFile | None],
+        db_path: Path,
+        raw_schema: str = RAW_SCHEMA,
+        append: bool = False,
     ) -> dict[str, int]:
-        """Create the raw tables from the input files; returns their row counts."""
+        """Create the raw tables from the input files (append: add to the ones there);
+        returns the row counts loaded."""
+
+    def holds_raw_data(self, db_path: Path) -> bool:
+        """Whether an earlier run left raw tables that a new folder appends to."""
+        return False
 
     # --- one run at a time, atomic publish (publish.py, docs/publish.md) ---------------------
 
@@ -161,13 +170,27 @@ class DuckDB(Engine):
         self._check_is_duckdb(db_path)
 
     def load(
-        self, inputs: dict[str, InputFile | None], db_path: Path, raw_schema: str = RAW_SCHEMA
+        self,
+        inputs: dict[str, InputFile | None],
+        db_path: Path,
+        raw_schema: str = RAW_SCHEMA,
+        append: bool = False,
     ) -> dict[str, int]:
         from .loaders import load_duckdb
 
         self.prepare_build(db_path)
         with duckdb_errors(db_path):
-            return load_duckdb(db_path, inputs)
+            return load_duckdb(db_path, inputs, append)
+
+    def holds_raw_data(self, db_path: Path) -> bool:
+        if not db_path.exists():
+            return False
+        self.prepare_build(db_path)
+        _, rows = self.query(
+            f"select count(*) from information_schema.tables where table_schema = '{RAW_SCHEMA}'",
+            db_path,
+        )
+        return bool(rows[0][0])
 
     def run_lock(self, db_path: Path) -> Any:
         self.prepare_build(db_path)  # a read-only folder says so before the lock file
@@ -379,8 +402,13 @@ class Postgres(Engine):
         return describe_target()
 
     def load(
-        self, inputs: dict[str, InputFile | None], db_path: Path, raw_schema: str = RAW_SCHEMA
+        self,
+        inputs: dict[str, InputFile | None],
+        db_path: Path,
+        raw_schema: str = RAW_SCHEMA,
+        append: bool = False,
     ) -> dict[str, int]:
+        # holds_raw_data is False here: every run replaces the raw tables (docs/performance.md).
         from .load_postgres import load_postgres
 
         self.require()
@@ -482,8 +510,13 @@ class Spark(Engine):
         return describe_target()
 
     def load(
-        self, inputs: dict[str, InputFile | None], db_path: Path, raw_schema: str = RAW_SCHEMA
+        self,
+        inputs: dict[str, InputFile | None],
+        db_path: Path,
+        raw_schema: str = RAW_SCHEMA,
+        append: bool = False,
     ) -> dict[str, int]:
+        # holds_raw_data is False here: every run replaces the raw tables (docs/performance.md).
         from .load_spark import load_spark
 
         self.require()

@@ -43,13 +43,21 @@ def _reader(input_file: InputFile) -> str:
     return f"read_csv('{path}', all_varchar = true, header = true, auto_detect = true)"
 
 
-def load_duckdb(db_path: Path, inputs: dict[str, InputFile | None]) -> dict[str, int]:
-    """Create aiue_raw.<table> for each input; returns the row count of each raw table."""
+def load_duckdb(
+    db_path: Path, inputs: dict[str, InputFile | None], append: bool = False
+) -> dict[str, int]:
+    """Create aiue_raw.<table> for each input; returns the row count of each raw table.
+    append: add the files' rows to the raw tables already there (an incremental run) instead
+    of replacing them; a file whose path is already loaded is refused."""
     db_path.parent.mkdir(parents=True, exist_ok=True)
     counts: dict[str, int] = {}
     with duckdb.connect(str(db_path)) as connection:
         connection.execute(f"create schema if not exists {RAW_SCHEMA}")
         for name, input_file in inputs.items():
+            if append and _exists(connection, input_file.table if input_file else name):
+                if input_file is not None:
+                    counts[input_file.table] = _append_one(connection, input_file)
+                continue
             if input_file is None:
                 columns = ", ".join(
                     f"cast(null as varchar) as {column}" for column in EMPTY_INPUT_COLUMNS[name]
@@ -63,8 +71,10 @@ def load_duckdb(db_path: Path, inputs: dict[str, InputFile | None]) -> dict[str,
     return counts
 
 
-def _load_one(connection: duckdb.DuckDBPyConnection, input_file: InputFile) -> int:
-    relation = f"{RAW_SCHEMA}.{input_file.table}"
+def _load_one(
+    connection: duckdb.DuckDBPyConnection, input_file: InputFile, relation: str | None = None
+) -> int:
+    relation = relation or f"{RAW_SCHEMA}.{input_file.table}"
     if input_file.format == "otlp":
         return otlp.create_raw_table(connection, relation, input_file.path, input_file.files)
     if input_file.table == "otel_traces":
@@ -89,6 +99,44 @@ def _load_one(connection: duckdb.DuckDBPyConnection, input_file: InputFile) -> i
         raise UserError(f"{input_file.path}: cannot be loaded: {error}") from error
     _check_json_cells(connection, input_file, relation)
     return connection.execute(f"select count(*) from {relation}").fetchall()[0][0]
+
+
+def _exists(connection: duckdb.DuckDBPyConnection, table: str) -> bool:
+    return bool(
+        connection.execute(
+            "select count(*) from information_schema.tables where table_schema = ? "
+            "and table_name = ?",
+            [RAW_SCHEMA, table],
+        ).fetchall()[0][0]
+    )
+
+
+def _append_one(connection: duckdb.DuckDBPyConnection, input_file: InputFile) -> int:
+    """Load the file beside its raw table, then add its rows by column name (a column the
+    table lacks is added; one the file lacks is null). Returns the rows added."""
+    relation = f"{RAW_SCHEMA}.{input_file.table}"
+    loaded = {
+        row[0]
+        for row in connection.execute(
+            f"select distinct _aiue_source_file from {relation}"
+        ).fetchall()
+    }
+    again = sorted(str(path) for path in input_file.files if str(path) in loaded)
+    if str(input_file.path) in loaded or again:
+        raise UserError(
+            f"{again[0] if again else input_file.path} is already loaded in this database; "
+            "loading it again would count its rows twice. Run with new files only, or "
+            "with --full-refresh to rebuild from this folder alone."
+        )
+    new_table = f"{relation}__aiue_new"
+    added = _load_one(connection, input_file, new_table)
+    existing = {row[0] for row in connection.execute(f"describe {relation}").fetchall()}
+    for column, column_type, *_ in connection.execute(f"describe {new_table}").fetchall():
+        if column not in existing:
+            connection.execute(f"alter table {relation} add column {_quoted(column)} {column_type}")
+    connection.execute(f"insert into {relation} by name select * from {new_table}")
+    connection.execute(f"drop table {new_table}")
+    return added
 
 
 def _quoted(name: str) -> str:

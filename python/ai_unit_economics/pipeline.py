@@ -25,18 +25,21 @@ def run_pipeline(
 ) -> dict[str, int]:
     """Load the input folder, apply seed overrides, and `dbt build` (with package `variables`
     on top of what the folder implies), holding the run lock (waiting up to `wait` seconds)
-    and publishing the build only when every model and test passed. Returns the row count of
-    each raw table. Raises UnusableInputError when the spans gave nothing to cost."""
+    and publishing the build only when every model and test passed. On a database an earlier
+    run built, the folder is new data appended to what is there, unless full_refresh (rebuild
+    from this folder alone). Returns the row count of each raw table loaded. Raises
+    UnusableInputError when the spans gave nothing to cost."""
     inputs = find_inputs(input_dir)
     overrides = seed_overrides(input_dir)
     warehouse = engine(target)
     with holding(warehouse.run_lock(db_path), wait):
         staged = warehouse.stage(db_path, full_refresh)
-        with UI.phase("Loading the input files"):
-            counts = warehouse.load(inputs, staged.db_path, staged.raw_schema)
+        append = not full_refresh and warehouse.holds_raw_data(staged.db_path)
+        with UI.phase("Appending the input files" if append else "Loading the input files"):
+            counts = warehouse.load(inputs, staged.db_path, staged.raw_schema, append)
         UI.info(f"Loaded {describe_loaded(inputs, counts)} into {warehouse.describe(db_path)}")
         fault_point("load")
-        _build(target, staged, inputs, overrides, variables, full_refresh)
+        _build(target, staged, inputs, overrides, variables, append)
         warehouse.publish(staged)
     for line in build_notes(target, db_path):
         UI.note(line)
@@ -49,7 +52,7 @@ def _build(
     inputs: dict[str, InputFile | None],
     overrides: list[Path],
     variables: dict[str, object] | None,
-    full_refresh: bool,
+    append: bool,
 ) -> None:
     """`dbt build` into the staged place; a failure sets the staged build aside and says
     that the published one is unchanged."""
@@ -66,7 +69,7 @@ def _build(
                 work_dir=work_dir_for(staged.published_path),
                 seed_dir=seed_dir,
                 variables={**input_vars(inputs), **staged.variables, **(variables or {})},
-                extra_args=["--full-refresh"] if full_refresh else None,
+                extra_args=None if append else ["--full-refresh"],
                 callbacks=[progress, FaultCallback()],
             )
     except BuildError as error:
@@ -291,7 +294,7 @@ def run_demo(out_dir: Path, n_intents: int, seed: int) -> None:
     with UI.phase("Generating the sample data"):
         generate(data_dir, n_intents=n_intents, seed=seed, billing=True)
     db_path = out_dir / "aiue.duckdb"
-    run_pipeline(data_dir, db_path)
+    run_pipeline(data_dir, db_path, full_refresh=True)
     by = ["feature_tag", "response_model"]
     print()
     print("Unit economics by feature and primary model (sample data):")
