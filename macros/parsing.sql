@@ -186,3 +186,86 @@
     when {{ ai_unit_economics.regex_matches(expression, '^[0-9]{1,3}$') }} then '0'
   end
 {%- endmacro %}
+
+
+{#- ---------------------------------------------------------------------------------------
+    Typed input (Parquet, a warehouse table): a column that is already a number, timestamp or
+    boolean is validated with typed predicates instead of the text patterns above, which stay
+    the path for text (CSV). The same value gives the same result either way: a count must be
+    a whole number from 0 to 15 digits, money must fit the money type, a zone-aware timestamp
+    is converted to UTC. -#}
+
+{#- A column's data type as one of: integer, float, decimal, timestamp, timestamptz, date,
+    boolean, text (anything else: read as text). -#}
+{% macro type_family(data_type) -%}
+  {{ return(adapter.dispatch('type_family', 'ai_unit_economics')(data_type)) }}
+{%- endmacro %}
+
+{% macro default__type_family(data_type) -%}
+  {%- set kind = (data_type or '') | string | lower | trim -%}
+  {%- set base = kind.split('(')[0] | trim -%}
+  {%- if base in ('bigint', 'integer', 'int', 'smallint', 'tinyint', 'int2', 'int4', 'int8',
+      'int64', 'long', 'short', 'byte', 'serial', 'bigserial') -%}
+    {{ return('integer') }}
+  {%- elif base in ('double', 'double precision', 'float', 'float4', 'float8', 'float64', 'real') -%}
+    {{ return('float') }}
+  {%- elif base in ('decimal', 'numeric', 'number', 'bignumeric') -%}
+    {{ return('decimal') }}
+  {%- elif base in ('timestamp with time zone', 'timestamptz', 'timestamp_tz', 'timestamp_ltz') -%}
+    {{ return('timestamptz') }}
+  {%- elif base.startswith('timestamp') or base == 'datetime' -%}
+    {{ return('timestamp') }}
+  {%- elif base == 'date' -%}
+    {{ return('date') }}
+  {%- elif base in ('boolean', 'bool') -%}
+    {{ return('boolean') }}
+  {%- endif -%}
+  {{ return('text') }}
+{%- endmacro %}
+
+{#- The typed value of `expression` (of `data_type`) as `kind` (count, money, timestamp,
+    boolean), null when it is out of range; none when the type has no typed path (the
+    caller then parses the text). -#}
+{% macro typed_value(kind, expression, data_type) -%}
+  {%- set family = ai_unit_economics.type_family(data_type) -%}
+  {%- if kind == 'count' and family in ('integer', 'float', 'decimal') -%}
+    {%- set whole = '' if family == 'integer' else ' and ' ~ expression ~ ' = floor(' ~ expression ~ ')' -%}
+    {{ return('case when ' ~ expression ~ ' >= 0 and ' ~ expression ~ ' <= 999999999999999' ~ whole
+        ~ ' then cast(' ~ expression ~ ' as ' ~ dbt.type_bigint() ~ ') end') }}
+  {%- elif kind == 'money' and family in ('integer', 'float', 'decimal') -%}
+    {{ return('case when ' ~ expression ~ ' > -1e22 and ' ~ expression ~ ' < 1e22 then cast('
+        ~ expression ~ ' as ' ~ ai_unit_economics.type_money() ~ ') end') }}
+  {%- elif kind == 'timestamp' and family in ('timestamp', 'date') -%}
+    {{ return(ai_unit_economics.cast_timestamp(expression)) }}
+  {%- elif kind == 'timestamp' and family == 'timestamptz' -%}
+    {{ return(ai_unit_economics.cast_timestamp_with_offset(expression)) }}
+  {%- elif kind == 'boolean' and family == 'boolean' -%}
+    {{ return(expression) }}
+  {%- endif -%}
+  {{ return(none) }}
+{%- endmacro %}
+
+{#- The SQL type a typed value of `kind` has. -#}
+{% macro typed_kind_type(kind) -%}
+  {%- if kind == 'count' -%}{{ dbt.type_bigint() }}
+  {%- elif kind == 'money' -%}{{ ai_unit_economics.type_money() }}
+  {%- elif kind == 'timestamp' -%}{{ dbt.type_timestamp() }}
+  {%- elif kind == 'boolean' -%}{{ dbt.type_boolean() }}
+  {%- endif -%}
+{%- endmacro %}
+
+{#- `kind` from a source column that may be typed or text: the typed path when the column's
+    type has one, else the text parser. Decided at compile time from the column's type. -#}
+{% macro parse_typed_or_text(kind, expression, data_type, text_expression=none) -%}
+  {%- set typed = ai_unit_economics.typed_value(kind, expression, data_type) -%}
+  {%- if typed is not none -%}
+    {{ typed }}
+  {%- else -%}
+    {%- set text = text_expression or ai_unit_economics.clean_text(expression) -%}
+    {%- if kind == 'count' -%}{{ ai_unit_economics.parse_integer(text) }}
+    {%- elif kind == 'money' -%}{{ ai_unit_economics.parse_decimal(text) }}
+    {%- elif kind == 'timestamp' -%}{{ ai_unit_economics.parse_timestamp_utc(text) }}
+    {%- elif kind == 'boolean' -%}{{ ai_unit_economics.parse_boolean(text) }}
+    {%- endif -%}
+  {%- endif -%}
+{%- endmacro %}

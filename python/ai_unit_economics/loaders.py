@@ -2,8 +2,10 @@
 
 Every table lands in aiue_raw.<table> with lower-cased column names, plus _aiue_source_file
 and _aiue_source_row, so that staging can reject a bad value with a reason naming the file,
-row and column instead of failing the load. Flat files (CSV, Parquet, JSON lines) land as
-text; nested JSON values as JSON text. The Collector's shapes (OTLP JSON files and the
+row and column instead of failing the load. CSV and JSON lines land as text; Parquet keeps
+its column types (whole numbers, floats, decimals, dates, booleans, timestamps; anything else
+as text), so staging validates those with typed predicates instead of text patterns; nested
+values land as JSON text. The Collector's shapes (OTLP JSON files and the
 otel_traces table) land in the otel_traces table, with MAP attribute columns (otlp.py,
 otel_traces.py).
 """
@@ -106,7 +108,7 @@ def _unique_lower(input_file: InputFile, names: list[str]) -> list[str]:
 
 
 def _table_columns(connection: duckdb.DuckDBPyConnection, input_file: InputFile) -> list[str]:
-    """CSV and Parquet: every column as text; nested Parquet values as JSON text."""
+    """CSV: every column as text. Parquet: typed columns keep their type (raw_type)."""
     try:
         described = connection.execute(f"describe select * from {_reader(input_file)}").fetchall()
     except duckdb.Error as error:
@@ -116,12 +118,37 @@ def _table_columns(connection: duckdb.DuckDBPyConnection, input_file: InputFile)
     columns = [row[0] for row in described]
     check_required_columns(input_file, columns)
     lowered = _unique_lower(input_file, columns)
-    selected = []
-    for (column, kind, *_), name in zip(described, lowered, strict=True):
-        nested = str(kind).upper().startswith(("STRUCT", "MAP")) or str(kind).endswith("]")
-        value = f"to_json({_quoted(column)})" if nested else _quoted(column)
-        selected.append(f"cast({value} as varchar) as {_quoted(name)}")
-    return selected
+    typed = input_file.format == "parquet"
+    return [
+        f"{_raw_value(_quoted(column), str(kind), typed)} as {_quoted(name)}"
+        for (column, kind, *_), name in zip(described, lowered, strict=True)
+    ]
+
+
+def raw_type(kind: str) -> str:
+    """The type a typed (Parquet) column keeps in the raw table: whole numbers as BIGINT,
+    floats as DOUBLE, decimals, dates, booleans and timestamps (cut to microseconds) as they
+    are; anything else as text, which staging parses."""
+    upper = kind.upper()
+    if upper in ("TINYINT", "SMALLINT", "INTEGER", "BIGINT", "UTINYINT", "USMALLINT", "UINTEGER"):
+        return "BIGINT"
+    if upper in ("FLOAT", "DOUBLE"):
+        return "DOUBLE"
+    if upper.startswith("DECIMAL") or upper in ("DATE", "BOOLEAN", "TIMESTAMP WITH TIME ZONE"):
+        return upper
+    if upper in ("TIMESTAMP", "TIMESTAMP_NS", "TIMESTAMP_MS", "TIMESTAMP_S"):
+        return "TIMESTAMP"
+    return "VARCHAR"
+
+
+def _raw_value(quoted: str, kind: str, typed: bool) -> str:
+    """A source column as the raw table holds it: text for CSV and JSON (staging parses it),
+    the column's own type for Parquet (staging validates it with typed predicates), nested
+    values as JSON text."""
+    nested = kind.upper().startswith(("STRUCT", "MAP")) or kind.endswith("]")
+    if nested:
+        return f"cast(to_json({quoted}) as varchar)"
+    return f"cast({quoted} as {raw_type(kind) if typed else 'VARCHAR'})"
 
 
 def _json_columns(connection: duckdb.DuckDBPyConnection, input_file: InputFile) -> list[str]:
