@@ -15,7 +15,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, Phase, example, given, settings
 from hypothesis import strategies as st
 
 from ai_unit_economics.cli import main as aiue
@@ -106,10 +106,17 @@ def _base_spans() -> list[list[str]]:
     ]
 
 
+# Each example is a whole build, so few of them and no shrinking (the loader property above
+# runs many); one explicit example always carries an injection attempt.
 @settings(
-    max_examples=4,
+    max_examples=1,
     deadline=None,
+    phases=[Phase.explicit, Phase.generate],
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
+@example(
+    extra=['a" as x); create table pwned as select 1; --'],
+    values=["-5", "2026-02-30", "99999999999999999999e5", "'; drop", ""],
 )
 @given(
     extra=st.lists(names, min_size=1, max_size=2), values=st.lists(cells, min_size=5, max_size=5)

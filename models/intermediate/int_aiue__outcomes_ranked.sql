@@ -108,7 +108,19 @@ ranked as (
                 )
         end as label_rank,
         max(case when invalid_reason is null and label_source = 'outcomes' then 1 else 0 end)
-            over (partition by intent_id) as has_app_label
+            over (partition by intent_id) as has_app_label,
+        case
+            when invalid_reason is null
+                then count(*) over (
+                    partition by intent_id, label_source, labeled_at,
+                        case when invalid_reason is null then 1 else 0 end)
+        end as labels_at_same_time,
+        case
+            when invalid_reason is null
+                then max(labeled_at) over (
+                    partition by intent_id, label_source,
+                        case when invalid_reason is null then 1 else 0 end)
+        end as latest_labeled_at
     from labels
 
 ),
@@ -130,6 +142,8 @@ final as (
             when invalid_reason is not null then invalid_reason
             when label_rank > 1 and label_source = 'evaluation' and has_app_label = 1
                 then 'superseded by outcomes.csv: a label of the app wins over evaluation results'
+            when label_rank > 1 and labels_at_same_time > 1 and labeled_at = latest_labeled_at
+                then 'superseded: another label of this intent has the same labeled_at, and on a tie the costlier label wins (a failure, then escalated, then human-reviewed)'
             when label_rank > 1 then 'superseded by a later label for the same intent'
         end as rejection_reason,
         raw_is_success,

@@ -233,9 +233,10 @@ def csv_layout(path: Path) -> CsvLayout:
     """The delimiter and header of a CSV file (a UTF-8 byte-order mark is skipped), read from
     its first line, so that a ragged row or a stray quote further down cannot change how the
     file is split: the reader is told the dialect instead of guessing it per file."""
+    with path.open("rb") as handle:
+        first_bytes = handle.readline()
     try:
-        with path.open(encoding="utf-8-sig", newline="") as handle:
-            first = handle.readline()
+        first = first_bytes.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         raise UserError(
             f"{path}: the header is not UTF-8 text (byte {error.start}); save the file as "
@@ -256,7 +257,6 @@ def diagnose_csv(path: Path, layout: CsvLayout) -> str | None:
     fields than the header, a quote that is not closed, bytes that are not UTF-8. None when
     Python's reader finds nothing wrong."""
     rows_read = 0
-    line = 1
     try:
         with path.open(encoding="utf-8-sig", newline="") as handle:
             reader = csv.reader(handle, delimiter=layout.delimiter, strict=True)
@@ -275,148 +275,9 @@ def diagnose_csv(path: Path, layout: CsvLayout) -> str | None:
                     )
     except csv.Error as error:
         return (
-            f"data row {rows_read + 1} (after line {line}): {error}; a field that starts "
-            'with a quote must end with one, and a quote inside a quoted field is written '
+            f"data row {rows_read + 1} (line {reader.line_num}): {error}; a field that starts "
+            "with a quote must end with one, and a quote inside a quoted field is written "
             'twice ("")'
-        )
-    except UnicodeDecodeError as error:
-        return f"byte {error.start} is not UTF-8 text; save the file as CSV UTF-8"
-    return None
-
-
-def seed_overrides(input_dir: Path | None) -> list[Path]:
-    """User copies of the bundled seeds in DIR/seeds/, checked against the fixed columns."""
-    if input_dir is None or not (input_dir / "seeds").is_dir():
-        return []
-    overrides = []
-    for path in sorted((input_dir / "seeds").glob("*.csv")):
-        if path.stem not in SEED_COLUMNS:
-            raise UserError(
-                f"{path}: not a known seed. Seeds you can override: "
-                f"{', '.join(f'{name}.csv' for name in SEED_COLUMNS)}."
-            )
-        header = _seed_header(path)
-        missing = [column for column in SEED_COLUMNS[path.stem] if column not in header]
-        if missing:
-            raise UserError(
-                f"{path}: missing column '{missing[0]}' "
-                f"(a {path.stem} seed has: {', '.join(SEED_COLUMNS[path.stem])})."
-            )
-        overrides.append(path)
-    return overrides
-
-
-def _seed_header(path: Path) -> list[str]:
-    """A seed copy's header, after checking that it is UTF-8 (an Excel "CSV UTF-8" byte-order
-    mark is fine), names each column once and that every row has one value per column."""
-    layout = csv_layout(path)
-    if layout.delimiter != ",":
-        raise UserError(
-            f"{path}: the header is separated by {layout.delimiter!r}; seeds are read as "
-            "comma-separated: save the file as CSV with commas."
-        )
-    header = [column.strip() for column in layout.header]
-    duplicated = sorted({column for column in header if header.count(column) > 1})
-    if duplicated:
-        raise UserError(f"{path}: column '{duplicated[0]}' appears twice; keep one.")
-    problem = diagnose_csv(path, layout)
-    if problem:
-        raise UserError(f"{path}: {problem}.")
-    return header
-
-
-def merged_seed_dir(bundled: Path, overrides: list[Path]) -> Path:
-    """A temporary seed folder: the bundled seeds with the user's copies in their place."""
-    merged = Path(tempfile.mkdtemp(prefix="aiue_seeds_"))
-    for path in bundled.glob("*.csv"):
-        shutil.copy(path, merged / path.name)
-    for path in overrides:
-        shutil.copy(path, merged / path.name)
-    return merged
-
-
-def check_column_names(input_file: InputFile, names: list[str]) -> list[str]:
-    """The column names lower-cased and trimmed, or a UserError naming the column: a name
-    that is empty, reserved (_aiue_...), too long, has characters no engine quotes the same
-    (quotes, backslashes, control characters), or appears twice. No input name ever becomes
-    SQL unchecked."""
-    lowered: list[str] = []
-    for position, column in enumerate(names, start=1):
-        name = column.strip().lower()
-        shown = repr(column) if len(column) <= 60 else repr(column[:57] + "...")
-        where = f"{input_file.path}: column {position} ({shown})"
-        if not name:
-            raise UserError(f"{where} has no name: name it or remove the column.")
-        if name.startswith(RESERVED_PREFIX):
-            raise UserError(
-                f"{where}: names starting with {RESERVED_PREFIX} are reserved for the row's "
-                "provenance (source file and row); rename the column."
-            )
-        if not VALID_NAME.fullmatch(name) or len(name.encode("utf-8")) > MAX_NAME_BYTES:
-            raise UserError(
-                f"{where} is not a usable column name: use letters, digits, spaces and "
-                f". _ - : / @ # $ only, at most {MAX_NAME_BYTES} bytes; rename the column."
-            )
-        if name in lowered:
-            raise UserError(
-                f"{input_file.path}: column '{name}' appears twice (columns "
-                f"{lowered.index(name) + 1} and {position}); keep one."
-            )
-        lowered.append(name)
-    return lowered
-
-
-@dataclass(frozen=True)
-class CsvLayout:
-    """How a CSV file is split: its delimiter and its header as written."""
-
-    delimiter: str
-    header: list[str]
-
-
-def csv_layout(path: Path) -> CsvLayout:
-    """The delimiter and header of a CSV file (a UTF-8 byte-order mark is skipped), read from
-    its first line, so that a ragged row or a stray quote further down cannot change how the
-    file is split: the reader is told the dialect instead of guessing it per file."""
-    try:
-        with path.open(encoding="utf-8-sig", newline="") as handle:
-            first = handle.readline()
-    except UnicodeDecodeError as error:
-        raise UserError(
-            f"{path}: the header is not UTF-8 text (byte {error.start}); save the file as "
-            "CSV UTF-8."
-        ) from error
-    if not first.strip():
-        raise UserError(f"{path}: the file is empty or its first line is blank; it needs a header.")
-    delimiter = max(CSV_DELIMITERS, key=lambda item: (first.count(item), item == ","))
-    try:
-        header = next(csv.reader([first], delimiter=delimiter, strict=True))
-    except csv.Error as error:
-        raise UserError(f"{path}: line 1 (the header) cannot be read as CSV: {error}.") from error
-    return CsvLayout(delimiter, header)
-
-
-def diagnose_csv(path: Path, layout: CsvLayout) -> str | None:
-    """Why a CSV file cannot be read, naming the row and line: a row with more or fewer
-    fields than the header, a quote that is not closed, bytes that are not UTF-8. None when
-    Python's reader finds nothing wrong."""
-    try:
-        with path.open(encoding="utf-8-sig", newline="") as handle:
-            reader = csv.reader(handle, delimiter=layout.delimiter, strict=True)
-            next(reader, None)
-            for row_number, row in enumerate(reader, start=1):
-                if len(row) != len(layout.header) and row != []:
-                    return (
-                        f"data row {row_number} (line {reader.line_num}) has {len(row)} "
-                        f"fields but the header has {len(layout.header)}; every row needs one "
-                        "value per column (empty values are fine, quote values holding "
-                        f"'{layout.delimiter}')"
-                    )
-    except csv.Error as error:
-        return (
-            f"data row {reader.line_num - 1 if reader.line_num > 1 else 1} or the row "
-            f"before it (line {reader.line_num}): {error}; a field that starts with a quote must end "
-            'with one, and a quote inside a quoted field is written twice ("")'
         )
     except UnicodeDecodeError as error:
         return f"byte {error.start} is not UTF-8 text; save the file as CSV UTF-8"
