@@ -79,8 +79,8 @@
   {%- set checks = ai_unit_economics.seed_cell_checks()[seed_name] -%}
   {%- set key = checks['key'] -%}
   {%- set kind_words = {
-      'amount': 'is not a number (or is out of range)',
-      'number': 'is not a number (or is out of range)',
+      'amount': 'is not a number, or is out of range',
+      'number': 'is not a number, or is out of range',
       'integer': 'is not a whole number',
       'date': 'is not a calendar date (YYYY-MM-DD)'} -%}
 {{ prefix }}numbered as (

@@ -31,7 +31,7 @@ REJECTED: dict[tuple[str, int], str] = {
     ("spans", 2): "start_time " + TS + "2026-02-30T10:00:00Z",
     ("spans", 3): "start_time " + TS + "2026-01-01T25:00:00Z",
     ("spans", 4): "start_time " + TS + "2026-13-01T10:00:00Z",
-    ("spans", 5): "reported_cost is not a number (or is out of range): 99999999999999999999e5",
+    ("spans", 5): "reported_cost is not a number, or is out of range: 99999999999999999999e5",
     ("spans", 6): "reported_cost is negative: -0.5",
     ("spans", 7): "input_tokens is not a non-negative whole number: 9999999999999999",
     ("spans", 8): "end_time " + TS + "2026-01-01T10:00:60Z",
@@ -51,16 +51,16 @@ REJECTED: dict[tuple[str, int], str] = {
     ("focus_costs", 4): "BilledCost is not a number: 99999999999999999999e5",
     ("focus_costs", 5): "EffectiveCost is not a number: 99999999999999999999e5",
     ("focus_costs", 6): "ChargePeriodStart is not a timestamp: 2026-01-01 25:00:00",
-    ("aiue_model_prices", 3): "price_per_million is not a number (or is out of range): abc",
+    ("aiue_model_prices", 3): "price_per_million is not a number, or is out of range: abc",
     ("aiue_model_prices", 4): "price_per_million is negative: -1.00",
     ("aiue_model_prices", 5): "valid_from is not a calendar date (YYYY-MM-DD): 2026-02-30",
     ("aiue_model_prices", 6): "conflicting rows: rows 6 to 7 have the same provider, model, "
     "usage_type, valid_from (which one holds is ambiguous: keep one)",
     ("aiue_model_prices", 7): "conflicting rows: rows 6 to 7 have the same provider, model, "
     "usage_type, valid_from (which one holds is ambiguous: keep one)",
-    ("aiue_model_prices", 8): "price_per_million is not a number (or is out of range): "
+    ("aiue_model_prices", 8): "price_per_million is not a number, or is out of range: "
     "99999999999999999999e5",
-    ("aiue_escalation_costs", 2): "minutes_per_ticket is not a number (or is out of range): ten",
+    ("aiue_escalation_costs", 2): "minutes_per_ticket is not a number, or is out of range: ten",
     ("aiue_review_costs", 2): "valid_from is not a calendar date (YYYY-MM-DD): 2026-13-01",
 }
 # span row -> what the kept call holds (hand-computed in the README)

@@ -28,7 +28,7 @@
 {%- endfor -%}
 {%- do checks.extend([
     ('reported_cost_unreadable', 'raw_reported_cost is not null and reported_cost is null',
-        dbt.concat(["'reported_cost is not a number (or is out of range): '", 'raw_reported_cost'])),
+        dbt.concat(["'reported_cost is not a number, or is out of range: '", 'raw_reported_cost'])),
     ('reported_cost_negative', 'reported_cost < 0',
         dbt.concat(["'reported_cost is negative: '", 'raw_reported_cost'])),
     ('cached_exceeds_input',
