@@ -1,12 +1,13 @@
 {#- FinOps seeds, checked cell by cell: a cell that does not parse, a negative amount, or a
     row that conflicts with another (the same key and start date) is rejected with the seed,
     its data row, the column and the value (mart aiue__rejected_seed_rows); the other rows
-    still build. Each seed staging model reads only the rows that pass
-    (seed_checked_rows). The checks of every seed are declared once, here. -#}
+    still build. Each seed staging model reads only the rows that pass (seed_source). The
+    checks of every seed are declared once, here. -#}
 
 {#- Per seed: its cells (column, kind, fixed-point type or none), and the columns that
     identify a row (two rows with the same values there conflict; none: no such rule).
-    Kinds: amount (a number >= 0), number (any sign), integer, date. -#}
+    Kinds: amount (a number >= 0), number (any sign), integer, date. The type is the
+    (precision, scale) the staging model casts to; none: the money type. -#}
 {% macro seed_cell_checks() -%}
   {%- set money = none -%}
   {%- set prices = {
