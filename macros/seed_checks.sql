@@ -57,9 +57,12 @@
   row_number() over ()
 {%- endmacro %}
 
-{#- Spark needs an ordered window: the id grows with the insertion order of one partition. -#}
+{#- Spark reads a table's files largest first, so the insertion order is the part files'
+    names (part-00000, part-00001, ... of one insert) and, inside a file, the row position.
+    A seed loaded in more than one insert batch (spark__load_csv_rows) can number its rows
+    out of file order; the rejected row's column and value still name it. -#}
 {% macro spark__seed_row_number() -%}
-  row_number() over (order by monotonically_increasing_id())
+  row_number() over (order by input_file_name(), monotonically_increasing_id())
 {%- endmacro %}
 
 {% macro seed_cell_value(column, kind, type) -%}
