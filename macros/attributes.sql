@@ -386,22 +386,61 @@
     'prompt_version', 'user_id', 'reported_cost', 'reported_cost_currency']) }}
 {%- endmacro %}
 
-{#- The columns of a layout model: raw_<contract column> text, the span's duration in
-    nanoseconds (otel_traces), where it came from. -#}
+{#- Contract columns a layout can also give typed (typed_<name>, of the kind's type), when
+    its source column is already a number or timestamp (Parquet, a warehouse table):
+    stg_aiue__otel_spans takes the typed value and parses raw_<name> only when it is null. -#}
+{% macro span_typed_columns() -%}
+  {{ return({
+    'start_time': 'timestamp', 'end_time': 'timestamp',
+    'input_tokens': 'count', 'output_tokens': 'count', 'cache_read_input_tokens': 'count',
+    'cache_creation_input_tokens': 'count', 'reasoning_output_tokens': 'count',
+    'attempt': 'count', 'turn_index': 'count', 'reported_cost': 'money'}) }}
+{%- endmacro %}
+
+{#- The columns of a layout model: raw_<contract column> text, typed_<column> values, the
+    span's duration in nanoseconds (otel_traces), where it came from. -#}
 {% macro layout_output_columns() -%}
   {%- set columns = [] -%}
   {%- for column in ai_unit_economics.span_contract_columns() -%}
     {%- do columns.append('raw_' ~ column) -%}
   {%- endfor -%}
+  {%- for column in ai_unit_economics.span_typed_columns() -%}
+    {%- do columns.append('typed_' ~ column) -%}
+  {%- endfor -%}
   {{ return(columns + ['raw_duration_nanos', 'source_layout', 'source_file', 'source_row_number']) }}
+{%- endmacro %}
+
+{#- typed_<column> for a layout whose source is text: typed nulls. -#}
+{% macro typed_null_columns() -%}
+  {%- for column, kind in ai_unit_economics.span_typed_columns().items() -%}
+    cast(null as {{ ai_unit_economics.typed_kind_type(kind) }}) as typed_{{ column }},
+  {% endfor -%}
+{%- endmacro %}
+
+{#- typed_<column> of a flat table: the typed value when the first alias column the source
+    has is typed (a later alias is then only read as text, when the first is null). -#}
+{% macro flat_typed_value(column, kind, groups, columns) -%}
+  {%- for group in groups if group['key'] | lower in columns -%}
+    {%- if loop.first and not group['values'] and not group['value_path'] -%}
+      {%- set found = columns[group['key'] | lower] -%}
+      {%- set typed = ai_unit_economics.typed_value(kind, found[0], found[1]) -%}
+      {%- if typed is not none -%}
+        {{ return(typed) }}
+      {%- endif -%}
+    {%- endif -%}
+  {%- endfor -%}
+  {{ return('cast(null as ' ~ ai_unit_economics.typed_kind_type(kind) ~ ')') }}
 {%- endmacro %}
 
 {#- A layout that is switched off: no rows, the same typed columns, no source read. -#}
 {% macro empty_layout_select(layout) -%}
   select
+    {%- set typed = ai_unit_economics.span_typed_columns() %}
     {%- for column in ai_unit_economics.layout_output_columns() %}
     {%- if column == 'source_row_number' %}
     cast(null as {{ dbt.type_bigint() }}) as {{ column }}
+    {%- elif column.startswith('typed_') %}
+    cast(null as {{ ai_unit_economics.typed_kind_type(typed[column[6:]]) }}) as {{ column }},
     {%- else %}
     cast(null as {{ dbt.type_string() }}) as {{ column }},
     {%- endif %}

@@ -17,7 +17,7 @@
 {#- A column of the source as cleaned text ('' and literal NULL become null), or a typed null. -#}
 {% macro source_text_or_null(lower_name, columns) -%}
   {%- if lower_name in columns -%}
-    {{ ai_unit_economics.clean_text(adapter.quote(columns[lower_name])) }}
+    {{ ai_unit_economics.clean_text(ai_unit_economics.quote_identifier(columns[lower_name])) }}
   {%- else -%}
     cast(null as {{ dbt.type_string() }})
   {%- endif -%}

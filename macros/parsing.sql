@@ -22,8 +22,67 @@
 {% macro parse_decimal(expression, type=none) -%}
   case
     when {{ ai_unit_economics.regex_matches(expression, ai_unit_economics.number_pattern()) }}
-      then cast({{ expression }} as {{ type or ai_unit_economics.type_money() }})
+      then {{ ai_unit_economics.try_cast_number(expression, type or ai_unit_economics.type_money()) }}
   end
+{%- endmacro %}
+
+{#- ---------------------------------------------------------------------------------------
+    Safe casts: a value that matches its pattern can still be impossible (an amount beyond
+    the money type, 2026-02-30, hour 25); it becomes null, so staging rejects the row naming
+    the value, instead of one cell failing the whole build. The engine's own safe cast
+    (try_cast on DuckDB, Spark, Snowflake; safe_cast on BigQuery); Postgres has none, so its
+    cast is guarded. -#}
+
+{#- A number's text (matched by number_pattern) to a fixed-point type, null when it does not
+    fit. -#}
+{% macro try_cast_number(expression, type) -%}
+  {{ return(adapter.dispatch('try_cast_number', 'ai_unit_economics')(expression, type)) }}
+{%- endmacro %}
+
+{% macro default__try_cast_number(expression, type) -%}
+  try_cast({{ expression }} as {{ type }})
+{%- endmacro %}
+
+{% macro bigquery__try_cast_number(expression, type) -%}
+  safe_cast({{ expression }} as {{ type }})
+{%- endmacro %}
+
+{#- Postgres: numeric without a precision holds any matched text; the money type holds
+    less than 10^(precision - scale). -#}
+{% macro postgres__try_cast_number(expression, type) -%}
+  {%- set digits = type | string | lower | replace(' ', '') -%}
+  {%- set bound = 23 -%}
+  {%- if digits.startswith('decimal(') or digits.startswith('numeric(') -%}
+    {%- set parts = digits.split('(')[1].rstrip(')').split(',') -%}
+    {%- set bound = (parts[0] | int) - ((parts[1] | int) if parts | length > 1 else 0) -%}
+  {%- endif -%}
+  case
+    when abs(cast({{ expression }} as numeric)) < 1e{{ bound }}
+      then cast({{ expression }} as {{ type }})
+  end
+{%- endmacro %}
+
+{#- Text matched by timestamp_pattern / timestamp_with_offset_pattern (or a date) that is a
+    real calendar time: month 1-12, a day the month has (leap years included), hour 0-23,
+    minute and second 0-59, an offset of at most 14 hours. The same rule on every engine, so
+    no engine accepts what another rejects. -#}
+{% macro is_calendar_time(expression) -%}
+  {%- set year = 'cast(substr(' ~ expression ~ ', 1, 4) as integer)' -%}
+  {%- set month = 'cast(substr(' ~ expression ~ ', 6, 2) as integer)' -%}
+  {%- set day = 'cast(substr(' ~ expression ~ ', 9, 2) as integer)' -%}
+  ({{ year }} >= 1
+    and {{ month }} between 1 and 12
+    and {{ day }} between 1 and case
+      when {{ month }} = 2 then case
+        when mod({{ year }}, 400) = 0 or (mod({{ year }}, 4) = 0 and mod({{ year }}, 100) <> 0)
+          then 29 else 28 end
+      when {{ month }} in (4, 6, 9, 11) then 30
+      else 31 end
+    and ({{ dbt.length(expression) }} < 13 or substr({{ expression }}, 12, 2) <= '23')
+    and ({{ dbt.length(expression) }} < 16 or substr({{ expression }}, 15, 2) <= '59')
+    and (substr({{ expression }}, 17, 1) <> ':' or substr({{ expression }}, 18, 2) <= '59')
+    and not {{ ai_unit_economics.regex_matches(expression, '[+-]([2-9][0-9]|1[5-9])(:?[0-9]{2})?$') }}
+    and not {{ ai_unit_economics.regex_matches(expression, '[+-][0-9]{2}:?[6-9][0-9]$') }})
 {%- endmacro %}
 
 {% macro parse_boolean(expression) -%}
@@ -36,7 +95,7 @@
 {% macro parse_date(expression) -%}
   case
     when {{ ai_unit_economics.regex_matches(expression, '^[0-9]{4}-[0-9]{2}-[0-9]{2}$') }}
-      then cast({{ expression }} as date)
+      then case when {{ ai_unit_economics.is_calendar_time(expression) }} then cast({{ expression }} as date) end
   end
 {%- endmacro %}
 
@@ -74,18 +133,23 @@
       the time is taken as UTC;
     - epoch integers: 19 digits nanoseconds (OTLP's *UnixNano), 16 microseconds,
       13 milliseconds, 10 seconds.
-    Anything else gives null (the caller turns that into a rejection). -#}
+    Anything else gives null (the caller turns that into a rejection), and so does a time
+    the calendar does not have (2026-02-30, hour 25: is_calendar_time). -#}
 {% macro parse_timestamp_utc(expression) -%}
   {%- set cut = ai_unit_economics.regex_replace(expression, '^([^.]*[.][0-9]{6})[0-9]{1,3}', '\\1') -%}
+  {#- nested: the calendar check reads digits the date prefix guarantees #}
   case
-    when {{ ai_unit_economics.regex_matches(expression, ai_unit_economics.timestamp_with_offset_pattern(6)) }}
-      then {{ ai_unit_economics.cast_timestamp_with_offset(expression) }}
-    when {{ ai_unit_economics.regex_matches(expression, ai_unit_economics.timestamp_pattern(6)) }}
-      then {{ ai_unit_economics.cast_timestamp(expression) }}
-    when {{ ai_unit_economics.regex_matches(expression, ai_unit_economics.timestamp_with_offset_pattern(9)) }}
-      then {{ ai_unit_economics.cast_timestamp_with_offset(cut) }}
-    when {{ ai_unit_economics.regex_matches(expression, ai_unit_economics.timestamp_pattern(9)) }}
-      then {{ ai_unit_economics.cast_timestamp(cut) }}
+    when {{ ai_unit_economics.regex_matches(expression, '^[0-9]{4}-[0-9]{2}-[0-9]{2}') }} then case
+      when not {{ ai_unit_economics.is_calendar_time(expression) }} then null
+      when {{ ai_unit_economics.regex_matches(expression, ai_unit_economics.timestamp_with_offset_pattern(6)) }}
+        then {{ ai_unit_economics.cast_timestamp_with_offset(expression) }}
+      when {{ ai_unit_economics.regex_matches(expression, ai_unit_economics.timestamp_pattern(6)) }}
+        then {{ ai_unit_economics.cast_timestamp(expression) }}
+      when {{ ai_unit_economics.regex_matches(expression, ai_unit_economics.timestamp_with_offset_pattern(9)) }}
+        then {{ ai_unit_economics.cast_timestamp_with_offset(cut) }}
+      when {{ ai_unit_economics.regex_matches(expression, ai_unit_economics.timestamp_pattern(9)) }}
+        then {{ ai_unit_economics.cast_timestamp(cut) }}
+    end
     when {{ ai_unit_economics.regex_matches(expression, '^[0-9]{10}([0-9]{3}|[0-9]{6}|[0-9]{9})?$') }}
       then {{ ai_unit_economics.timestamp_from_epoch_micros(
           'cast(' ~ ai_unit_economics.epoch_micros_text(expression) ~ ' as ' ~ dbt.type_bigint() ~ ')') }}
@@ -185,4 +249,87 @@
       then substr({{ expression }}, 1, {{ dbt.length(expression) }} - 3)
     when {{ ai_unit_economics.regex_matches(expression, '^[0-9]{1,3}$') }} then '0'
   end
+{%- endmacro %}
+
+
+{#- ---------------------------------------------------------------------------------------
+    Typed input (Parquet, a warehouse table): a column that is already a number, timestamp or
+    boolean is validated with typed predicates instead of the text patterns above, which stay
+    the path for text (CSV). The same value gives the same result either way: a count must be
+    a whole number from 0 to 15 digits, money must fit the money type, a zone-aware timestamp
+    is converted to UTC. -#}
+
+{#- A column's data type as one of: integer, float, decimal, timestamp, timestamptz, date,
+    boolean, text (anything else: read as text). -#}
+{% macro type_family(data_type) -%}
+  {{ return(adapter.dispatch('type_family', 'ai_unit_economics')(data_type)) }}
+{%- endmacro %}
+
+{% macro default__type_family(data_type) -%}
+  {%- set kind = (data_type or '') | string | lower | trim -%}
+  {%- set base = kind.split('(')[0] | trim -%}
+  {%- if base in ('bigint', 'integer', 'int', 'smallint', 'tinyint', 'int2', 'int4', 'int8',
+      'int64', 'long', 'short', 'byte', 'serial', 'bigserial') -%}
+    {{ return('integer') }}
+  {%- elif base in ('double', 'double precision', 'float', 'float4', 'float8', 'float64', 'real') -%}
+    {{ return('float') }}
+  {%- elif base in ('decimal', 'numeric', 'number', 'bignumeric') -%}
+    {{ return('decimal') }}
+  {%- elif base in ('timestamp with time zone', 'timestamptz', 'timestamp_tz', 'timestamp_ltz') -%}
+    {{ return('timestamptz') }}
+  {%- elif base.startswith('timestamp') or base == 'datetime' -%}
+    {{ return('timestamp') }}
+  {%- elif base == 'date' -%}
+    {{ return('date') }}
+  {%- elif base in ('boolean', 'bool') -%}
+    {{ return('boolean') }}
+  {%- endif -%}
+  {{ return('text') }}
+{%- endmacro %}
+
+{#- The typed value of `expression` (of `data_type`) as `kind` (count, money, timestamp,
+    boolean), null when it is out of range; none when the type has no typed path (the
+    caller then parses the text). -#}
+{% macro typed_value(kind, expression, data_type) -%}
+  {%- set family = ai_unit_economics.type_family(data_type) -%}
+  {%- if kind == 'count' and family in ('integer', 'float', 'decimal') -%}
+    {%- set whole = '' if family == 'integer' else ' and ' ~ expression ~ ' = floor(' ~ expression ~ ')' -%}
+    {{ return('case when ' ~ expression ~ ' >= 0 and ' ~ expression ~ ' <= 999999999999999' ~ whole
+        ~ ' then cast(' ~ expression ~ ' as ' ~ dbt.type_bigint() ~ ') end') }}
+  {%- elif kind == 'money' and family in ('integer', 'float', 'decimal') -%}
+    {{ return('case when ' ~ expression ~ ' > -1e22 and ' ~ expression ~ ' < 1e22 then cast('
+        ~ expression ~ ' as ' ~ ai_unit_economics.type_money() ~ ') end') }}
+  {%- elif kind == 'timestamp' and family in ('timestamp', 'date') -%}
+    {{ return(ai_unit_economics.cast_timestamp(expression)) }}
+  {%- elif kind == 'timestamp' and family == 'timestamptz' -%}
+    {{ return(ai_unit_economics.cast_timestamp_with_offset(expression)) }}
+  {%- elif kind == 'boolean' and family == 'boolean' -%}
+    {{ return(expression) }}
+  {%- endif -%}
+  {{ return(none) }}
+{%- endmacro %}
+
+{#- The SQL type a typed value of `kind` has. -#}
+{% macro typed_kind_type(kind) -%}
+  {%- if kind == 'count' -%}{{ dbt.type_bigint() }}
+  {%- elif kind == 'money' -%}{{ ai_unit_economics.type_money() }}
+  {%- elif kind == 'timestamp' -%}{{ dbt.type_timestamp() }}
+  {%- elif kind == 'boolean' -%}{{ dbt.type_boolean() }}
+  {%- endif -%}
+{%- endmacro %}
+
+{#- `kind` from a source column that may be typed or text: the typed path when the column's
+    type has one, else the text parser. Decided at compile time from the column's type. -#}
+{% macro parse_typed_or_text(kind, expression, data_type, text_expression=none) -%}
+  {%- set typed = ai_unit_economics.typed_value(kind, expression, data_type) -%}
+  {%- if typed is not none -%}
+    {{ typed }}
+  {%- else -%}
+    {%- set text = text_expression or ai_unit_economics.clean_text(expression) -%}
+    {%- if kind == 'count' -%}{{ ai_unit_economics.parse_integer(text) }}
+    {%- elif kind == 'money' -%}{{ ai_unit_economics.parse_decimal(text) }}
+    {%- elif kind == 'timestamp' -%}{{ ai_unit_economics.parse_timestamp_utc(text) }}
+    {%- elif kind == 'boolean' -%}{{ ai_unit_economics.parse_boolean(text) }}
+    {%- endif -%}
+  {%- endif -%}
 {%- endmacro %}

@@ -2,11 +2,7 @@
     their columns and rules): cleaned text keys, parsed numbers and dates, the raw text kept
     beside each parsed value so a data test can name a cell that does not parse. -#}
 {% macro stage_price_seed(seed_name) -%}
-with source as (
-
-    select * from {{ ref(seed_name) }}
-
-),
+{{ ai_unit_economics.seed_source(seed_name) }},
 
 parsed as (
 

@@ -2,25 +2,6 @@
     Staging selects every contract column, reading it when the source has it and null
     otherwise, so a missing optional column is never an error. -#}
 
-{% macro source_column_names(relation) -%}
-  {%- set names = [] -%}
-  {%- if execute -%}
-    {%- for column in adapter.get_columns_in_relation(relation) -%}
-      {%- do names.append(column.name | lower) -%}
-    {%- endfor -%}
-  {%- endif -%}
-  {{ return(names) }}
-{%- endmacro %}
-
-{#- The column as cleaned text when present in `available`, else a typed null. -#}
-{% macro text_column_or_null(column_name, available) -%}
-  {%- if column_name in available -%}
-    {{ ai_unit_economics.clean_text(column_name) }}
-  {%- else -%}
-    cast(null as {{ dbt.type_string() }})
-  {%- endif -%}
-{%- endmacro %}
-
 {% macro integer_column_or_null(column_name, available) -%}
   {%- if column_name in available -%}
     {{ column_name }}
@@ -35,7 +16,7 @@
   {%- set columns = {} -%}
   {%- if execute -%}
     {%- for column in adapter.get_columns_in_relation(relation) -%}
-      {%- do columns.update({column.name | lower: (adapter.quote(column.name), column.data_type | string)}) -%}
+      {%- do columns.update({column.name | lower: (ai_unit_economics.quote_identifier(column.name), column.data_type | string)}) -%}
     {%- endfor -%}
   {%- endif -%}
   {{ return(columns) }}
@@ -48,4 +29,27 @@
   {%- else -%}
     cast(null as {{ dbt.type_string() }})
   {%- endfor -%}
+{%- endmacro %}
+
+{#- A column name from the data (a source table's header) as a quoted identifier, with the
+    engine's quote character escaped inside it: no name from input is ever read as SQL.
+    (adapter.quote does not escape.) -#}
+{% macro quote_identifier(name) -%}
+  {{ return(adapter.dispatch('quote_identifier', 'ai_unit_economics')(name)) }}
+{%- endmacro %}
+
+{% macro default__quote_identifier(name) -%}
+  {{ return('"' ~ (name | string | replace('"', '""')) ~ '"') }}
+{%- endmacro %}
+
+{% macro spark__quote_identifier(name) -%}
+  {{ return('`' ~ (name | string | replace('`', '``')) ~ '`') }}
+{%- endmacro %}
+
+{% macro databricks__quote_identifier(name) -%}
+  {{ return(ai_unit_economics.spark__quote_identifier(name)) }}
+{%- endmacro %}
+
+{% macro bigquery__quote_identifier(name) -%}
+  {{ return('`' ~ (name | string | replace('\\', '\\\\') | replace('`', '\\`')) ~ '`') }}
 {%- endmacro %}

@@ -459,7 +459,7 @@ def test_postgres_loader_keeps_load_duckdbs_contract(postgres_server: Any, tmp_p
             f"""
             copy (
                 select * from (values
-                    (8e-07, 2, true, timestamp '2026-09-01 10:00:00', 'USD', 'x'),
+                    (8e-07, 2, true, timestamp '2026-09-01 10:00:00', 'USD', '{{"b": 1}}'),
                     (1.5, null, false, null, 'EUR', '{{"a": "b"}}')
                 ) as t("BilledCost", "PricingQuantity", "x_Flag", "ChargePeriodStart",
                        "BillingCurrency", "Tags")

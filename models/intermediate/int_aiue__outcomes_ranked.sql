@@ -2,7 +2,8 @@
     from outcomes.csv (label_source 'outcomes') and from evaluation results judged against
     aiue_success_criteria (label_source 'evaluation', int_aiue__evaluations_judged). Per
     intent, a valid outcomes.csv label wins over every evaluation result; among labels of one
-    source the latest wins. Orphan labels are found in aiue__rejected_outcomes. -#}
+    source the latest wins, and on a tie on labeled_at the more costly label (a failure, then
+    escalated, then human-reviewed), so file order never decides a number. Orphan labels are found in aiue__rejected_outcomes. -#}
 with outcomes as (
 
     select * from {{ ref('stg_aiue__app_outcomes') }}
@@ -98,13 +99,28 @@ ranked as (
                 then row_number() over (
                     partition by intent_id, case when invalid_reason is null then 1 else 0 end
                     order by case when label_source = 'outcomes' then 0 else 1 end,
-                        labeled_at desc nulls last, source_row_number desc nulls last,
-                        event_index desc nulls last, signal nulls last, is_success, is_escalated,
-                        is_human_reviewed
+                        labeled_at desc nulls last,
+                        {#- a tie on labeled_at: the more costly label wins (a failure, then
+                            escalated, then reviewed), never file order -#}
+                        is_success, is_escalated desc, is_human_reviewed desc,
+                        signal nulls last, source_row_number desc nulls last,
+                        event_index desc nulls last
                 )
         end as label_rank,
         max(case when invalid_reason is null and label_source = 'outcomes' then 1 else 0 end)
-            over (partition by intent_id) as has_app_label
+            over (partition by intent_id) as has_app_label,
+        case
+            when invalid_reason is null
+                then count(*) over (
+                    partition by intent_id, label_source, labeled_at,
+                        case when invalid_reason is null then 1 else 0 end)
+        end as labels_at_same_time,
+        case
+            when invalid_reason is null
+                then max(labeled_at) over (
+                    partition by intent_id, label_source,
+                        case when invalid_reason is null then 1 else 0 end)
+        end as latest_labeled_at
     from labels
 
 ),
@@ -126,6 +142,8 @@ final as (
             when invalid_reason is not null then invalid_reason
             when label_rank > 1 and label_source = 'evaluation' and has_app_label = 1
                 then 'superseded by outcomes.csv: a label of the app wins over evaluation results'
+            when label_rank > 1 and labels_at_same_time > 1 and labeled_at = latest_labeled_at
+                then 'superseded: another label of this intent has the same labeled_at, and on a tie the costlier label wins (a failure, then escalated, then human-reviewed)'
             when label_rank > 1 then 'superseded by a later label for the same intent'
         end as rejection_reason,
         raw_is_success,

@@ -26,6 +26,8 @@
         dbt.concat(["'start_time is not an ISO-8601 timestamp or epoch number: '", 'raw_start_time'])),
     ('end_time_unreadable', 'raw_end_time is not null and ended_at is null',
         dbt.concat(["'end_time is not an ISO-8601 timestamp or epoch number: '", 'raw_end_time'])),
+    ('end_time_before_start', 'ended_at < started_at',
+        dbt.concat(["'end_time is before start_time: '", 'raw_end_time'])),
     ('status_code_unreadable', 'status_code is null',
         dbt.concat(["'status_code is not OK, ERROR, UNSET or 0/1/2: '", 'raw_status_code'])),
 ] -%}
@@ -35,7 +37,9 @@
 {%- endfor -%}
 {%- do checks.extend([
     ('reported_cost_unreadable', 'raw_reported_cost is not null and reported_cost is null',
-        dbt.concat(["'reported_cost is not a number: '", 'raw_reported_cost'])),
+        dbt.concat(["'reported_cost is not a number, or is out of range: '", 'raw_reported_cost'])),
+    ('reported_cost_negative', 'reported_cost < 0',
+        dbt.concat(["'reported_cost is negative: '", 'raw_reported_cost'])),
     ('cached_exceeds_input',
         'coalesce(cache_read_input_tokens, 0) + coalesce(cache_creation_input_tokens, 0) > coalesce(input_tokens, 0)',
         "'cache_read_input_tokens + cache_creation_input_tokens exceed input_tokens (input_tokens must include cached input, as OTel defines it)'"),

@@ -87,10 +87,10 @@ cleaned as (
         {{ ai_unit_economics.source_text_or_null(lower_name, columns) }} as raw_{{ name }},
         {% endfor -%}
         {% for lower_name in passthrough -%}
-        {{ ai_unit_economics.source_text_or_null(lower_name, columns) }} as {{ lower_name }},
+        {{ ai_unit_economics.source_text_or_null(lower_name, columns) }} as {{ ai_unit_economics.quote_identifier(lower_name) }},
         {% endfor -%}
         {% if '_aiue_source_row' in columns -%}
-        cast({{ adapter.quote(columns['_aiue_source_row']) }} as {{ dbt.type_bigint() }}) as source_row_number
+        cast({{ ai_unit_economics.quote_identifier(columns['_aiue_source_row']) }} as {{ dbt.type_bigint() }}) as source_row_number
         {%- else -%}
         cast(null as {{ dbt.type_bigint() }}) as source_row_number
         {%- endif %}
@@ -190,7 +190,7 @@ parsed as (
         source_row_number,
         raw_source_file as source_file,
         {% for lower_name in passthrough -%}
-        {{ lower_name }},
+        {{ ai_unit_economics.quote_identifier(lower_name) }},
         {% endfor -%}
         {% for name in amounts + ['charge_period_start', 'charge_period_end', 'billing_currency'] -%}
         raw_{{ name }}{{ "," if not loop.last }}

@@ -106,6 +106,7 @@ mapped as (
         user_id as raw_user_id,
         cost as raw_reported_cost,
         case when cost is not null then 'USD' end as raw_reported_cost_currency,
+        {{ ai_unit_economics.typed_null_columns() }}
         cast(null as {{ dbt.type_string() }}) as raw_duration_nanos,
         'langfuse' as source_layout,
         source_file,

@@ -112,6 +112,7 @@ mapped as (
         user_id as raw_user_id,
         spend as raw_reported_cost,
         case when spend is not null then 'USD' end as raw_reported_cost_currency,
+        {{ ai_unit_economics.typed_null_columns() }}
         cast(null as {{ dbt.type_string() }}) as raw_duration_nanos,
         'litellm' as source_layout,
         source_file,

@@ -1,7 +1,8 @@
 {#- Every span of every layout var aiue_spans_layout reads, on the genai_spans contract:
     the layout models map names (text), this model parses values with the same rules on
-    every engine (macros/parsing.sql). raw_* columns keep what was given so a rejection can
-    name the bad value; source_layout, source_file and source_row_number say where it was. -#}
+    every engine (macros/parsing.sql): a typed_* value (a column already typed in the source)
+    is taken as it is, the raw_* text is parsed only when there is none. raw_* columns keep
+    what was given so a rejection can name the bad value; source_layout, source_file and source_row_number say where it was. -#}
 {%- set layouts = ai_unit_economics.span_layout_models().values() | list -%}
 {%- set lowercased = ['provider_name', 'request_model', 'response_model', 'operation_name'] -%}
 {%- set counts = ['input_tokens', 'output_tokens', 'cache_read_input_tokens',
@@ -42,11 +43,11 @@ parsed as (
         raw_prompt_version as prompt_version,
         upper(raw_reported_cost_currency) as reported_cost_currency,
         {% for column in counts -%}
-        {{ ai_unit_economics.parse_integer('raw_' ~ column) }} as {{ column }},
+        coalesce(typed_{{ column }}, {{ ai_unit_economics.parse_integer('raw_' ~ column) }}) as {{ column }},
         {% endfor -%}
-        {{ ai_unit_economics.parse_decimal('raw_reported_cost') }} as reported_cost,
-        {{ ai_unit_economics.parse_timestamp_utc('raw_start_time') }} as started_at,
-        {{ ai_unit_economics.parse_timestamp_utc('raw_end_time') }} as parsed_end_time,
+        coalesce(typed_reported_cost, {{ ai_unit_economics.parse_decimal('raw_reported_cost') }}) as reported_cost,
+        coalesce(typed_start_time, {{ ai_unit_economics.parse_timestamp_utc('raw_start_time') }}) as started_at,
+        coalesce(typed_end_time, {{ ai_unit_economics.parse_timestamp_utc('raw_end_time') }}) as parsed_end_time,
         {{ ai_unit_economics.parse_integer(ai_unit_economics.nanos_as_micros_text('raw_duration_nanos')) }} as duration_micros,
         raw_intent_id is null as is_intent_id_inferred,
         source_layout,

@@ -70,6 +70,7 @@ mapped as (
         {{ ai_unit_economics.aliased_value(aliases.get(column, []), lookup, attributes['names']) }} as raw_{{ column }},
         {%- endif %}
         {% endfor -%}
+        {{ ai_unit_economics.typed_null_columns() }}
         duration as raw_duration_nanos,
         'otel_traces' as source_layout,
         source_file,

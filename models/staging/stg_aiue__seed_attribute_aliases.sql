@@ -1,10 +1,6 @@
 {#- The aiue_attribute_aliases seed: which attribute (or column) fills which genai_spans
     contract column. The span layout models read this view when they compile. -#}
-with source as (
-
-    select * from {{ ref('aiue_attribute_aliases') }}
-
-),
+{{ ai_unit_economics.seed_source('aiue_attribute_aliases') }},
 
 final as (
 

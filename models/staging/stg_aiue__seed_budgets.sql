@@ -1,10 +1,6 @@
 {#- The aiue_budgets seed, parsed. Names are lower-cased; empty thresholds take the defaults
     (warn at 80% of the limit, error at 100%). raw_* keep the cells for the parsed tests. -#}
-with source as (
-
-    select * from {{ ref('aiue_budgets') }}
-
-),
+{{ ai_unit_economics.seed_source('aiue_budgets') }},
 
 final as (
 

@@ -1,8 +1,4 @@
-with source as (
-
-    select * from {{ ref('aiue_escalation_costs') }}
-
-),
+{{ ai_unit_economics.seed_source('aiue_escalation_costs') }},
 
 parsed as (
 

@@ -2,11 +2,7 @@
     case-insensitive regular expression matched against a row's sku_text (ServiceName |
     SkuMeter | x_SkuMeterName | x_UsageType | ChargeDescription | SkuId). A row with a
     not_allocable_reason keeps the charges it matches unallocated, with that reason. -#}
-with source as (
-
-    select * from {{ ref('aiue_focus_sku_map') }}
-
-),
+{{ ai_unit_economics.seed_source('aiue_focus_sku_map') }},
 
 final as (
 

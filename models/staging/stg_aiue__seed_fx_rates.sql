@@ -1,9 +1,5 @@
 {#- The aiue_fx_rates seed: units of reporting_currency for one unit of currency on rate_date. -#}
-with source as (
-
-    select * from {{ ref('aiue_fx_rates') }}
-
-),
+{{ ai_unit_economics.seed_source('aiue_fx_rates') }},
 
 final as (
 

@@ -1,10 +1,6 @@
 {#- The aiue_gpu_rates seed: self-hosted models' GPU leases, effective-dated. A day of a row
     costs gpu_count x price_per_gpu_hour x 24. -#}
-with source as (
-
-    select * from {{ ref('aiue_gpu_rates') }}
-
-),
+{{ ai_unit_economics.seed_source('aiue_gpu_rates') }},
 
 final as (
 

@@ -2,11 +2,7 @@
     the provider a call is reported and billed under, and the provider whose prices apply;
     model_pattern (a case-insensitive regex with one capture group) limits a row to matching
     models and names the price catalogue's model. -#}
-with source as (
-
-    select * from {{ ref('aiue_provider_map') }}
-
-),
+{{ ai_unit_economics.seed_source('aiue_provider_map') }},
 
 final as (
 

@@ -1,11 +1,7 @@
 {#- The aiue_success_criteria seed: which gen_ai.evaluation.result events are outcome labels,
     and how a result is a success: its label in success_labels ('|'-separated, compared
     lower-cased), else its score at or above min_score. Effective-dated on the intent's day. -#}
-with source as (
-
-    select * from {{ ref('aiue_success_criteria') }}
-
-),
+{{ ai_unit_economics.seed_source('aiue_success_criteria') }},
 
 cleaned as (
 

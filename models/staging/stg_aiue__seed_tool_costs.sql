@@ -1,8 +1,4 @@
-with source as (
-
-    select * from {{ ref('aiue_tool_costs') }}
-
-),
+{{ ai_unit_economics.seed_source('aiue_tool_costs') }},
 
 final as (
 

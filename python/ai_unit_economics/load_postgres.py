@@ -21,11 +21,24 @@ from .runner import profile_output
 
 # DuckDB column types of the staged raw tables -> Postgres types; attribute maps and event
 # lists (the otel_traces table) become jsonb, the form staging reads on Postgres.
-_PG_TYPES = {"VARCHAR": "text", "BIGINT": "bigint", "INTEGER": "integer"}
+_PG_TYPES = {
+    "VARCHAR": "text",
+    "BIGINT": "bigint",
+    "INTEGER": "integer",
+    "DOUBLE": "double precision",
+    "DATE": "date",
+    "BOOLEAN": "boolean",
+    "TIMESTAMP": "timestamp",
+    "TIMESTAMP WITH TIME ZONE": "timestamptz",
+}
 
 
 def _pg_type(kind: str) -> str:
-    return "jsonb" if is_nested(kind) else _PG_TYPES.get(kind, "text")
+    if is_nested(kind):
+        return "jsonb"
+    if kind.upper().startswith("DECIMAL"):
+        return "numeric" + kind[len("DECIMAL") :]
+    return _PG_TYPES.get(kind.upper(), "text")
 
 
 def connection_parameters() -> dict[str, Any]:

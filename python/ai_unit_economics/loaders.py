@@ -2,8 +2,10 @@
 
 Every table lands in aiue_raw.<table> with lower-cased column names, plus _aiue_source_file
 and _aiue_source_row, so that staging can reject a bad value with a reason naming the file,
-row and column instead of failing the load. Flat files (CSV, Parquet, JSON lines) land as
-text; nested JSON values as JSON text. The Collector's shapes (OTLP JSON files and the
+row and column instead of failing the load. CSV and JSON lines land as text; Parquet keeps
+its column types (whole numbers, floats, decimals, dates, booleans, timestamps; anything else
+as text), so staging validates those with typed predicates instead of text patterns; nested
+values land as JSON text. The Collector's shapes (OTLP JSON files and the
 otel_traces table) land in the otel_traces table, with MAP attribute columns (otlp.py,
 otel_traces.py).
 """
@@ -16,12 +18,21 @@ import duckdb
 
 from . import otel_traces, otlp
 from .errors import UserError
-from .inputs import InputFile, check_required_columns
+from .inputs import (
+    CsvLayout,
+    InputFile,
+    check_column_names,
+    check_required_columns,
+    csv_layout,
+    diagnose_csv,
+)
 from .project import EMPTY_INPUT_COLUMNS, RAW_SCHEMA
 
 # Columns staging parses as JSON, per raw table: a cell that is not JSON stops the load with
 # its file, row and column (Postgres would otherwise fail the whole build on it).
 JSON_COLUMNS: dict[str, tuple[str, ...]] = {
+    # FOCUS Tags: a malformed object would drop a charge's feature and request attribution.
+    "focus_costs": ("tags",),
     "litellm_spend_logs": ("metadata",),
     "langfuse_observations": (
         "usagedetails",
@@ -34,13 +45,24 @@ JSON_COLUMNS: dict[str, tuple[str, ...]] = {
 }
 
 
-def _reader(input_file: InputFile) -> str:
-    path = str(input_file.path).replace("'", "''")
+def _sql_text(value: str) -> str:
+    return "'" + value.replace("'", "''") + "'"
+
+
+def _reader(input_file: InputFile, layout: CsvLayout | None = None) -> str:
+    path = _sql_text(str(input_file.path))
     if input_file.format == "parquet":
-        return f"read_parquet('{path}')"
+        return f"read_parquet({path})"
     if input_file.format == "jsonl":
-        return f"read_json_objects('{path}', format = 'auto')"
-    return f"read_csv('{path}', all_varchar = true, header = true, auto_detect = true)"
+        return f"read_json_objects({path}, format = 'auto')"
+    # The dialect is told, not sniffed: a ragged row or a stray quote must fail naming its
+    # row (diagnose_csv), never switch quoting off or pick another delimiter or header row.
+    layout = layout or csv_layout(input_file.path)
+    return (
+        f"read_csv({path}, all_varchar = true, header = true, auto_detect = true, "
+        f"delim = {_sql_text(layout.delimiter)}, quote = '\"', escape = '\"', skip = 0, "
+        "strict_mode = true, null_padding = false)"
+    )
 
 
 def load_duckdb(
@@ -79,24 +101,24 @@ def _load_one(
         return otlp.create_raw_table(connection, relation, input_file.path, input_file.files)
     if input_file.table == "otel_traces":
         return otel_traces.create_raw_table(connection, relation, input_file)
+    layout = csv_layout(input_file.path) if input_file.format == "csv" else None
     if input_file.format == "jsonl":
         selected = _json_columns(connection, input_file)
     else:
-        selected = _table_columns(connection, input_file)
-    source_file = str(input_file.path).replace("'", "''")
+        selected = _table_columns(connection, input_file, layout)
     try:
         connection.execute(
             f"""
             create or replace table {relation} as
             select
                 {", ".join(selected)},
-                '{source_file}' as _aiue_source_file,
+                {_sql_text(str(input_file.path))} as _aiue_source_file,
                 row_number() over () as _aiue_source_row
-            from {_reader(input_file)}
+            from {_reader(input_file, layout)}
             """
         )
     except duckdb.Error as error:
-        raise UserError(f"{input_file.path}: cannot be loaded: {error}") from error
+        raise _load_error(input_file, layout, error) from error
     _check_json_cells(connection, input_file, relation)
     return connection.execute(f"select count(*) from {relation}").fetchall()[0][0]
 
@@ -143,45 +165,73 @@ def _quoted(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
-def _unique_lower(input_file: InputFile, names: list[str]) -> list[str]:
-    seen: set[str] = set()
-    for column in names:
-        name = column.strip().lower()
-        if name in seen:
-            raise UserError(f"{input_file.path}: column '{name}' appears twice.")
-        seen.add(name)
-    return [column.strip().lower() for column in names]
+def _load_error(input_file: InputFile, layout: CsvLayout | None, error: Exception) -> UserError:
+    """A reader's error as one sentence naming the file (and for CSV the row and line)."""
+    problem = diagnose_csv(input_file.path, layout) if layout is not None else None
+    if problem:
+        return UserError(f"{input_file.path}: {problem}.")
+    first = (str(error).strip().splitlines() or [type(error).__name__])[0]
+    return UserError(f"{input_file.path}: cannot be read as {input_file.format}: {first}")
 
 
-def _table_columns(connection: duckdb.DuckDBPyConnection, input_file: InputFile) -> list[str]:
-    """CSV and Parquet: every column as text; nested Parquet values as JSON text."""
+def _table_columns(
+    connection: duckdb.DuckDBPyConnection, input_file: InputFile, layout: CsvLayout | None
+) -> list[str]:
+    """CSV: every column as text. Parquet: typed columns keep their type (raw_type)."""
+    if layout is not None:
+        # the header as written: the reader would rename a repeated name (name_1) silently
+        check_column_names(input_file, layout.header)
     try:
-        described = connection.execute(f"describe select * from {_reader(input_file)}").fetchall()
+        described = connection.execute(
+            f"describe select * from {_reader(input_file, layout)}"
+        ).fetchall()
     except duckdb.Error as error:
-        raise UserError(
-            f"{input_file.path}: cannot be read as {input_file.format}: {error}"
-        ) from error
+        raise _load_error(input_file, layout, error) from error
     columns = [row[0] for row in described]
+    lowered = check_column_names(input_file, columns)
     check_required_columns(input_file, columns)
-    lowered = _unique_lower(input_file, columns)
-    selected = []
-    for (column, kind, *_), name in zip(described, lowered, strict=True):
-        nested = str(kind).upper().startswith(("STRUCT", "MAP")) or str(kind).endswith("]")
-        value = f"to_json({_quoted(column)})" if nested else _quoted(column)
-        selected.append(f"cast({value} as varchar) as {_quoted(name)}")
-    return selected
+    typed = input_file.format == "parquet"
+    return [
+        f"{_raw_value(_quoted(column), str(kind), typed)} as {_quoted(name)}"
+        for (column, kind, *_), name in zip(described, lowered, strict=True)
+    ]
+
+
+def raw_type(kind: str) -> str:
+    """The type a typed (Parquet) column keeps in the raw table: whole numbers as BIGINT,
+    floats as DOUBLE, decimals, dates, booleans and timestamps (cut to microseconds) as they
+    are; anything else as text, which staging parses."""
+    upper = kind.upper()
+    if upper in ("TINYINT", "SMALLINT", "INTEGER", "BIGINT", "UTINYINT", "USMALLINT", "UINTEGER"):
+        return "BIGINT"
+    if upper in ("FLOAT", "DOUBLE"):
+        return "DOUBLE"
+    if upper.startswith("DECIMAL") or upper in ("DATE", "BOOLEAN", "TIMESTAMP WITH TIME ZONE"):
+        return upper
+    if upper in ("TIMESTAMP", "TIMESTAMP_NS", "TIMESTAMP_MS", "TIMESTAMP_S"):
+        return "TIMESTAMP"
+    return "VARCHAR"
+
+
+def _raw_value(quoted: str, kind: str, typed: bool) -> str:
+    """A source column as the raw table holds it: text for CSV and JSON (staging parses it),
+    the column's own type for Parquet (staging validates it with typed predicates), nested
+    values as JSON text."""
+    nested = kind.upper().startswith(("STRUCT", "MAP")) or kind.endswith("]")
+    if nested:
+        return f"cast(to_json({quoted}) as varchar)"
+    return f"cast({quoted} as {raw_type(kind) if typed else 'VARCHAR'})"
 
 
 def _json_columns(connection: duckdb.DuckDBPyConnection, input_file: InputFile) -> list[str]:
     """JSON lines: one text column per top-level key of any row (JSON text when nested)."""
-    path = str(input_file.path).replace("'", "''")
     try:
         keys = connection.execute(
             f"""
             select key
             from (
                 select unnest(json_keys(json)) as key, row_number() over () as seen
-                from read_json_objects('{path}', format = 'auto')
+                from {_reader(input_file)}
             )
             group by key
             order by min(seen), key
@@ -190,8 +240,8 @@ def _json_columns(connection: duckdb.DuckDBPyConnection, input_file: InputFile) 
     except duckdb.Error as error:
         raise UserError(f"{input_file.path}: cannot be read as JSON lines: {error}") from error
     columns = [row[0] for row in keys]
+    lowered = check_column_names(input_file, columns)
     check_required_columns(input_file, columns)
-    lowered = _unique_lower(input_file, columns)
     return [
         f"json_extract_string(json, {_json_path(column)}) as {_quoted(name)}"
         for column, name in zip(columns, lowered, strict=True)
@@ -214,7 +264,7 @@ def _check_json_cells(
             f"""
             select _aiue_source_row, {_quoted(column)}
             from {relation}
-            where nullif(trim({_quoted(column)}), '') is not null
+            where nullif(nullif(trim({_quoted(column)}), ''), 'NULL') is not null
               and not json_valid({_quoted(column)})
             order by _aiue_source_row
             limit 1

@@ -195,7 +195,12 @@ def check_usable(target: str, staged: Staged, error: BuildError, note: str = "")
     raise UnusableInputError("\n".join(lines)) from error
 
 
-REJECTED_MODELS = ("aiue__rejected_spans", "aiue__rejected_outcomes", "aiue__rejected_focus_costs")
+REJECTED_MODELS = (
+    "aiue__rejected_spans",
+    "aiue__rejected_outcomes",
+    "aiue__rejected_focus_costs",
+    "aiue__rejected_seed_rows",
+)
 
 
 def build_notes(target: str, db_path: Path) -> list[str]:

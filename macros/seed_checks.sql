@@ -1,0 +1,173 @@
+{#- FinOps seeds, checked cell by cell: a cell that does not parse, a negative amount, or a
+    row that conflicts with another (the same key and start date) is rejected with the seed,
+    its data row, the column and the value (mart aiue__rejected_seed_rows); the other rows
+    still build. Each seed staging model reads only the rows that pass (seed_source). The
+    checks of every seed are declared once, here. -#}
+
+{#- Per seed: its cells (column, kind, fixed-point type or none), and the columns that
+    identify a row (two rows with the same values there conflict; none: no such rule).
+    Kinds: amount (a number >= 0), number (any sign), integer, date. The type is the
+    (precision, scale) the staging model casts to; none: the money type. -#}
+{% macro seed_cell_checks() -%}
+  {%- set money = none -%}
+  {%- set prices = {
+      'cells': [('price_per_million', 'amount', money), ('valid_from', 'date', none), ('valid_to', 'date', none)],
+      'key': ['provider', 'model', 'usage_type', 'valid_from']} -%}
+  {{ return({
+    'aiue_model_prices': prices,
+    'aiue_model_price_overrides': prices,
+    'aiue_escalation_costs': {
+      'cells': [('minutes_per_ticket', 'amount', money), ('loaded_hourly_rate', 'amount', money),
+                ('cost_per_ticket', 'amount', money), ('valid_from', 'date', none), ('valid_to', 'date', none)],
+      'key': ['feature_tag', 'escalation_channel', 'valid_from']},
+    'aiue_review_costs': {
+      'cells': [('minutes_per_review', 'amount', money), ('loaded_hourly_rate', 'amount', money),
+                ('cost_per_review', 'amount', money), ('valid_from', 'date', none), ('valid_to', 'date', none)],
+      'key': ['feature_tag', 'valid_from']},
+    'aiue_tool_costs': {
+      'cells': [('cost_per_call', 'amount', money), ('valid_from', 'date', none), ('valid_to', 'date', none)],
+      'key': ['tool_name', 'valid_from']},
+    'aiue_gpu_rates': {
+      'cells': [('gpu_count', 'amount', (12, 4)), ('price_per_gpu_hour', 'amount', (20, 10)),
+                ('tokens_per_gpu_hour', 'amount', (20, 2)), ('valid_from', 'date', none), ('valid_to', 'date', none)],
+      'key': ['provider', 'model', 'valid_from']},
+    'aiue_fx_rates': {
+      'cells': [('rate', 'amount', (38, 15)), ('rate_date', 'date', none)],
+      'key': ['currency', 'reporting_currency', 'rate_date']},
+    'aiue_budgets': {
+      'cells': [('limit_amount', 'amount', money), ('warn_at', 'amount', (38, 6)), ('error_at', 'amount', (38, 6)),
+                ('valid_from', 'date', none), ('valid_to', 'date', none)],
+      'key': ['budget_id', 'valid_from']},
+    'aiue_focus_sku_map': {
+      'cells': [('tokens_per_unit', 'amount', (20, 6)), ('priority', 'integer', none)], 'key': []},
+    'aiue_provider_map': {'cells': [('priority', 'integer', none)], 'key': []},
+    'aiue_attribute_aliases': {'cells': [('priority', 'integer', none)], 'key': []},
+    'aiue_success_criteria': {
+      'cells': [('min_score', 'number', money), ('valid_from', 'date', none), ('valid_to', 'date', none)],
+      'key': []},
+  }) }}
+{%- endmacro %}
+
+{#- A seed's data rows in file order, numbered from 1 (the order dbt inserted them). -#}
+{% macro seed_row_number() -%}
+  {{ return(adapter.dispatch('seed_row_number', 'ai_unit_economics')()) }}
+{%- endmacro %}
+
+{% macro default__seed_row_number() -%}
+  row_number() over ()
+{%- endmacro %}
+
+{#- Spark reads a table's files largest first, so the insertion order is the part files'
+    names (part-00000, part-00001, ... of one insert) and, inside a file, the row position.
+    A seed loaded in more than one insert batch (spark__load_csv_rows) can number its rows
+    out of file order; the rejected row's column and value still name it. -#}
+{% macro spark__seed_row_number() -%}
+  row_number() over (order by input_file_name(), monotonically_increasing_id())
+{%- endmacro %}
+
+{% macro seed_cell_value(column, kind, type) -%}
+  {%- set text = ai_unit_economics.clean_text(column) -%}
+  {%- if kind == 'date' -%}
+    {{ ai_unit_economics.parse_date(text) }}
+  {%- elif kind == 'integer' -%}
+    {{ ai_unit_economics.parse_integer(text) }}
+  {%- else -%}
+    {{ ai_unit_economics.parse_decimal(text, ai_unit_economics.type_decimal(type[0], type[1]) if type else none) }}
+  {%- endif -%}
+{%- endmacro %}
+
+{#- CTEs (seed_numbered, seed_parsed, seed_checked; each followed by a comma) giving every
+    row of a seed with seed_row_number and, for a rejected row, rejection_column,
+    rejection_value and rejection_reason (the first check that fails). -#}
+{% macro seed_checked(seed_name, prefix='seed_') -%}
+  {%- set checks = ai_unit_economics.seed_cell_checks()[seed_name] -%}
+  {%- set key = checks['key'] -%}
+  {%- set kind_words = {
+      'amount': 'is not a number, or is out of range',
+      'number': 'is not a number, or is out of range',
+      'integer': 'is not a whole number',
+      'date': 'is not a calendar date (YYYY-MM-DD)'} -%}
+{{ prefix }}numbered as (
+
+    select
+        seed_rows.*,
+        {{ ai_unit_economics.seed_row_number() }} as seed_row_number
+    from {{ ref(seed_name) }} as seed_rows
+
+),
+
+{{ prefix }}parsed as (
+
+    select
+        {{ prefix }}numbered.*,
+        {% for column, kind, type in checks['cells'] -%}
+        {{ ai_unit_economics.clean_text(column) }} as check_raw_{{ column }},
+        {{ ai_unit_economics.seed_cell_value(column, kind, type) }} as check_{{ column }}{{ ',' if not loop.last or key }}
+        {% endfor -%}
+        {% if key -%}
+        count(*) over (partition by
+            {%- for column in key %} {{ ai_unit_economics.clean_text(column) }}{{ ',' if not loop.last }}{% endfor %}) as key_rows,
+        min(seed_row_number) over (partition by
+            {%- for column in key %} {{ ai_unit_economics.clean_text(column) }}{{ ',' if not loop.last }}{% endfor %}) as key_first_row,
+        max(seed_row_number) over (partition by
+            {%- for column in key %} {{ ai_unit_economics.clean_text(column) }}{{ ',' if not loop.last }}{% endfor %}) as key_last_row
+        {%- endif %}
+    from {{ prefix }}numbered
+
+),
+
+{{ prefix }}checked as (
+
+    select
+        {{ prefix }}parsed.*,
+        case
+            {% for column, kind, type in checks['cells'] -%}
+            when check_raw_{{ column }} is not null and check_{{ column }} is null then '{{ column }}'
+            {% if kind == 'amount' -%}
+            when check_{{ column }} < 0 then '{{ column }}'
+            {% endif -%}
+            {% endfor -%}
+            {% if key -%}
+            when key_rows > 1 then '{{ key | join(", ") }}'
+            {%- endif %}
+        end as rejection_column,
+        case
+            {% for column, kind, type in checks['cells'] -%}
+            when check_raw_{{ column }} is not null and check_{{ column }} is null then check_raw_{{ column }}
+            {% if kind == 'amount' -%}
+            when check_{{ column }} < 0 then check_raw_{{ column }}
+            {% endif -%}
+            {% endfor -%}
+        end as rejection_value,
+        case
+            {% for column, kind, type in checks['cells'] -%}
+            when check_raw_{{ column }} is not null and check_{{ column }} is null
+                then {{ dbt.concat(["'" ~ column ~ " " ~ kind_words[kind] ~ ": '", 'check_raw_' ~ column]) }}
+            {% if kind == 'amount' -%}
+            when check_{{ column }} < 0
+                then {{ dbt.concat(["'" ~ column ~ " is negative: '", 'check_raw_' ~ column]) }}
+            {% endif -%}
+            {% endfor -%}
+            {% if key -%}
+            when key_rows > 1 then {{ dbt.concat([
+                "'conflicting rows: rows '", "cast(key_first_row as " ~ dbt.type_string() ~ ")",
+                "' to '", "cast(key_last_row as " ~ dbt.type_string() ~ ")",
+                "' have the same " ~ key | join(', ') ~ " (which one holds is ambiguous: keep one)'"]) }}
+            {%- endif %}
+        end as rejection_reason
+    from {{ prefix }}parsed
+
+),
+{%- endmacro %}
+
+{#- The start of a seed staging model: the checks' CTEs, then `source`, the rows that pass. -#}
+{% macro seed_source(seed_name) -%}
+with {{ ai_unit_economics.seed_checked(seed_name) }}
+
+source as (
+
+    select * from seed_checked
+    where rejection_reason is null
+
+)
+{%- endmacro %}
