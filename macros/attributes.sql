@@ -197,7 +197,7 @@
     passthrough} in priority order. -#}
 {% macro attribute_aliases() -%}
   {%- set by_column = {} -%}
-  {%- set groups = [] -%}
+  {%- set groups = ai_unit_economics.passthrough_alias_groups() -%}
   {%- set app_keys = var('aiue_app_attribute_keys', {}) -%}
   {%- for column, keys in app_keys.items() -%}
     {%- for key in keys -%}
@@ -386,11 +386,16 @@
     'prompt_version', 'user_id', 'reported_cost', 'reported_cost_currency']) }}
 {%- endmacro %}
 
-{#- The columns of a layout model: raw_<contract column> text, the span's duration in
+{#- The columns a layout model maps: the contract's, then the pass-through columns. -#}
+{% macro span_mapped_columns() -%}
+  {{ return(ai_unit_economics.span_contract_columns() + ai_unit_economics.passthrough_column_names()) }}
+{%- endmacro %}
+
+{#- The columns of a layout model: raw_<mapped column> text, the span's duration in
     nanoseconds (otel_traces), where it came from. -#}
 {% macro layout_output_columns() -%}
   {%- set columns = [] -%}
-  {%- for column in ai_unit_economics.span_contract_columns() -%}
+  {%- for column in ai_unit_economics.span_mapped_columns() -%}
     {%- do columns.append('raw_' ~ column) -%}
   {%- endfor -%}
   {{ return(columns + ['raw_duration_nanos', 'source_layout', 'source_file', 'source_row_number']) }}
