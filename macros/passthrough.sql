@@ -120,3 +120,11 @@
   {%- endfor -%}
   {{ return(scopes) }}
 {%- endmacro %}
+
+{#- `, column` for each pass-through column (or dimension), after the last column of a list
+    (the generated metric views). -#}
+{% macro passthrough_after(dimensions_only=false) -%}
+  {%- for name in ai_unit_economics.passthrough_column_names(dimensions_only) -%}
+    , {{ name }}
+  {%- endfor -%}
+{%- endmacro %}

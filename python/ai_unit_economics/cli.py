@@ -150,7 +150,10 @@ def build_parser() -> argparse.ArgumentParser:
         "--by",
         type=_dimensions,
         default=["feature_tag", "response_model"],
-        help=f"comma-separated, from: {', '.join(catalogue.DIMENSIONS)}",
+        help=(
+            f"comma-separated, from: {', '.join(catalogue.DIMENSIONS)} and the build's "
+            "pass-through dimensions (e.g. tenant_id)"
+        ),
     )
     metrics.add_argument(
         "--from", dest="date_from", type=_date, help="first day, e.g. 2026-09-01 (default: all)"
