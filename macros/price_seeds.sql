@@ -4,7 +4,7 @@
 {% macro stage_price_seed(seed_name) -%}
 with source as (
 
-    select * from {{ ref(seed_name) }}
+    select * from {{ ai_unit_economics.seed_relation(seed_name) }}
 
 ),
 

@@ -2,7 +2,7 @@
     contract column. The span layout models read this view when they compile. -#}
 with source as (
 
-    select * from {{ ref('aiue_attribute_aliases') }}
+    select * from {{ ai_unit_economics.seed_relation('aiue_attribute_aliases') }}
 
 ),
 

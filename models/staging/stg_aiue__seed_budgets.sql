@@ -2,7 +2,7 @@
     (warn at 80% of the limit, error at 100%). raw_* keep the cells for the parsed tests. -#}
 with source as (
 
-    select * from {{ ref('aiue_budgets') }}
+    select * from {{ ai_unit_economics.seed_relation('aiue_budgets') }}
 
 ),
 

@@ -4,7 +4,7 @@
     not_allocable_reason keeps the charges it matches unallocated, with that reason. -#}
 with source as (
 
-    select * from {{ ref('aiue_focus_sku_map') }}
+    select * from {{ ai_unit_economics.seed_relation('aiue_focus_sku_map') }}
 
 ),
 

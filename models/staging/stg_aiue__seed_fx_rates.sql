@@ -1,7 +1,7 @@
 {#- The aiue_fx_rates seed: units of reporting_currency for one unit of currency on rate_date. -#}
 with source as (
 
-    select * from {{ ref('aiue_fx_rates') }}
+    select * from {{ ai_unit_economics.seed_relation('aiue_fx_rates') }}
 
 ),
 

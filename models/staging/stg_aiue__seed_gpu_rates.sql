@@ -2,7 +2,7 @@
     costs gpu_count x price_per_gpu_hour x 24. -#}
 with source as (
 
-    select * from {{ ref('aiue_gpu_rates') }}
+    select * from {{ ai_unit_economics.seed_relation('aiue_gpu_rates') }}
 
 ),
 

@@ -4,7 +4,7 @@
     models and names the price catalogue's model. -#}
 with source as (
 
-    select * from {{ ref('aiue_provider_map') }}
+    select * from {{ ai_unit_economics.seed_relation('aiue_provider_map') }}
 
 ),
 

@@ -1,6 +1,6 @@
 with source as (
 
-    select * from {{ ref('aiue_review_costs') }}
+    select * from {{ ai_unit_economics.seed_relation('aiue_review_costs') }}
 
 ),
 

@@ -3,7 +3,7 @@
     lower-cased), else its score at or above min_score. Effective-dated on the intent's day. -#}
 with source as (
 
-    select * from {{ ref('aiue_success_criteria') }}
+    select * from {{ ai_unit_economics.seed_relation('aiue_success_criteria') }}
 
 ),
 
