@@ -106,17 +106,15 @@
   {{ return(parts) }}
 {%- endmacro %}
 
-{#- var aiue_budget_scopes, each scope's column checked against aiue__unit_economics_daily:
-    its own dimensions and the pass-through dimensions. -#}
+{#- var aiue_budget_scopes, less the scopes whose column aiue__unit_economics_daily lacks (a
+    pass-through dimension the var aiue_span_passthrough_columns does not name): a budget with
+    such a scope fails the accepted_values test of stg_aiue__seed_budgets.scope. -#}
 {% macro budget_scopes() -%}
-  {%- set scopes = var('aiue_budget_scopes') -%}
   {%- set available = ['feature_tag', 'provider_name', 'response_model', 'currency']
       + ai_unit_economics.passthrough_dimension_names() -%}
-  {%- for scope, column in scopes.items() if column not in available -%}
-    {{ exceptions.raise_compiler_error(
-        "var aiue_budget_scopes: scope '" ~ scope ~ "' names column '" ~ column
-        ~ "', which aiue__unit_economics_daily does not have; use one of " ~ available | join(', ')
-        ~ ", or add it to var aiue_span_passthrough_columns with dimension: true") }}
+  {%- set scopes = {} -%}
+  {%- for scope, column in var('aiue_budget_scopes').items() if column in available -%}
+    {%- do scopes.update({scope: column}) -%}
   {%- endfor -%}
   {{ return(scopes) }}
 {%- endmacro %}
