@@ -336,6 +336,46 @@ def test_the_semantic_yaml_lists_the_vars_dimensions(tmp_path: Path) -> None:
         assert "agent_name" not in names
 
 
+# --- tenant budgets ---------------------------------------------------------------------------
+
+
+def budgets() -> dict[str, dict[str, str]]:
+    with (FIXTURE / "seeds" / "aiue_budgets.csv").open(newline="") as handle:
+        return {row["budget_id"]: row for row in csv.DictReader(handle)}
+
+
+def test_tenant_budgets_judge_the_tenants_spend(passthrough_build: Build) -> None:
+    """Scope `tenant` (var aiue_budget_scopes maps it to the pass-through tenant_id): a tenant's
+    month-to-date spend is its intents' total cost; globex crosses its warn share, acme not."""
+    spend = {
+        tenant: group["total_cost"] for tenant, group in expected_by(lambda c: c.tenant).items()
+    }
+    rows = passthrough_build.records(
+        "select budget_id, scope, scope_value, spend, status from main_aiue.aiue__budget_status"
+    )
+    assert {row["budget_id"] for row in rows} == set(budgets())
+    for row in rows:
+        budget = budgets()[row["budget_id"]]
+        assert row["scope"] == "tenant"
+        assert row["spend"] == spend[budget["scope_value"]]
+        limit = Decimal(budget["limit_amount"])
+        share = row["spend"] / limit
+        expected = (
+            "error" if share >= Decimal(budget["error_at"])
+            else "warn" if share >= Decimal(budget["warn_at"]) else "ok"
+        )  # fmt: skip
+        assert row["status"] == expected
+    assert {row["budget_id"]: row["status"] for row in rows} == {
+        "globex_monthly": "warn",
+        "acme_monthly": "ok",
+    }
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        assert aiue(["budget", "--db", str(passthrough_build.db_path), "--format", "json"]) == 0
+    printed = {row["budget_id"]: row for row in json.loads(out.getvalue())}
+    assert printed["globex_monthly"]["status"] == "warn"
+
+
 # --- a user's own var -------------------------------------------------------------------------
 
 

@@ -321,7 +321,10 @@ def _run(args: argparse.Namespace) -> int:
     """Dispatch one parsed command; returns its exit code."""
     handler = getattr(args, "handler", None)
     if handler is not None:
-        return handler(args) or EXIT_OK
+        from .warehouse import using_schema
+
+        with using_schema(getattr(args, "schema", None)):
+            return handler(args) or EXIT_OK
     if args.command == "run":
         from .pipeline import run_pipeline
 

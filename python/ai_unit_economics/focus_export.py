@@ -234,7 +234,7 @@ def add_arguments(commands: argparse._SubParsersAction) -> None:
     parser = commands.add_parser(
         "export-focus", help="write the allocated AI cost as FOCUS 1.2 Cost and Usage rows"
     )
-    add_warehouse_options(parser, reads=False)
+    add_warehouse_options(parser)
     parser.add_argument("--out", type=Path, required=True, help="CSV file to write")
     parser.set_defaults(handler=run)
 
