@@ -18,9 +18,11 @@ import json
 import math
 import pickle
 import re
+import shutil
 import sys
 from collections import defaultdict
 from dataclasses import dataclass
+from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -374,6 +376,51 @@ def test_tenant_budgets_judge_the_tenants_spend(passthrough_build: Build) -> Non
         assert aiue(["budget", "--db", str(passthrough_build.db_path), "--format", "json"]) == 0
     printed = {row["budget_id"]: row for row in json.loads(out.getvalue())}
     assert printed["globex_monthly"]["status"] == "warn"
+
+
+# --- the FOCUS export --------------------------------------------------------------------------
+
+# Each day's AI usage billed for provider acme at twice the list-price estimate of its calls, as
+# one untagged row: split over that day's calls by estimate, every call costs twice its estimate.
+FOCUS_HEADER = (
+    "BilledCost,EffectiveCost,BillingCurrency,ChargePeriodStart,ChargePeriodEnd,ChargeCategory,"
+    "ChargeFrequency,ChargeDescription,ServiceCategory,ServiceName,ProviderName\n"
+)
+BILLING_FACTOR = 2
+
+
+@pytest.fixture(scope="module")
+def billed_build(tmp_path_factory: pytest.TempPathFactory) -> Build:
+    data = tmp_path_factory.mktemp("passthrough_billed") / "data"
+    shutil.copytree(FIXTURE, data)
+    by_day: dict[str, Decimal] = defaultdict(Decimal)
+    for call in raw_calls():
+        by_day[call.started[:10]] += call.cost * BILLING_FACTOR
+    lines = [
+        f"{amount},{amount},USD,{day} 00:00:00,{date.fromisoformat(day) + timedelta(days=1)} "
+        "00:00:00,Usage,Usage-Based,m-small tokens,AI and Machine Learning,Acme API,acme\n"
+        for day, amount in sorted(by_day.items())
+    ]
+    (data / "focus_costs.csv").write_text(FOCUS_HEADER + "".join(lines))
+    return build(data, data.parent / "aiue.duckdb")
+
+
+def test_the_focus_export_has_a_tenant_column(billed_build: Build, tmp_path: Path) -> None:
+    """x_TenantId: the calls' tenant (not the intent's); EffectiveCost per tenant = Σ of its
+    calls' billed cost."""
+    out = tmp_path / "allocated.csv"
+    assert aiue(["export-focus", "--db", str(billed_build.db_path), "--out", str(out)]) == 0
+    with out.open(newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    got: dict[str | None, Decimal] = defaultdict(Decimal)
+    for row in rows:
+        got[row["x_TenantId"] or None] += Decimal(row["EffectiveCost"])
+    expected: dict[str | None, Decimal] = defaultdict(Decimal)
+    for call in raw_calls():
+        expected[call.tenant] += call.cost * BILLING_FACTOR
+    assert got.keys() == expected.keys()
+    for tenant, amount in expected.items():
+        assert math.isclose(got[tenant], amount, rel_tol=1e-12), tenant
 
 
 # --- a user's own var -------------------------------------------------------------------------
