@@ -77,7 +77,7 @@
 
 {#- The layout models' alias groups for the pass-through columns: the entry's name, then its
     keys, as application attributes (span attributes, then resource attributes; inside the
-    gateways' metadata JSON), before any aiue_attribute_aliases seed row for the column. -#}
+    gateways' metadata JSON). -#}
 {% macro passthrough_alias_groups() -%}
   {%- set groups = [] -%}
   {%- for column in ai_unit_economics.span_passthrough_columns() -%}
