@@ -335,9 +335,11 @@ def project_dir() -> Path:
 
 
 def passthrough_dimensions(root: Path | None = None) -> tuple[catalogue.PassthroughColumn, ...]:
-    """The pass-through dimensions var aiue_span_passthrough_columns names in the project's
-    dbt_project.yml (none without one)."""
+    """The pass-through dimensions var aiue_span_passthrough_columns names in the dbt_project.yml
+    of `root`, else (no root, or none there) of the project `aiue` runs."""
     path = (root or project_dir()) / "dbt_project.yml"
+    if not path.is_file():
+        path = project_dir() / "dbt_project.yml"
     if not path.is_file():
         return ()
     project = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
