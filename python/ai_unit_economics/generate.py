@@ -564,6 +564,13 @@ def _dimension_doc() -> list[str]:
                 sql_name = f"`{d.name}`" if d.name in by else "—"
                 row = [grain.name, sql_name, f"`{grain.entity}__{d.name}`", d.description]
                 lines.append("| " + " | ".join(_cell(cell) for cell in row) + " |")
+    lines += [
+        "",
+        f"Each pass-through dimension (var `{catalogue.PASSTHROUGH_VAR}`, entries with "
+        "`dimension: true`; `tenant_id` by default) is a dimension of both grains too: "
+        "`aiue metrics --by tenant_id`, `aiue sql --by tenant_id`, MetricFlow "
+        "`aiue_intent__tenant_id` / `aiue_call__tenant_id`, and a column of every metric view.",
+    ]
     return lines
 
 
