@@ -475,3 +475,36 @@ def test_every_engine_gives_the_same_rows(
     for tenant, row in by_tenant.items():
         for column, value in row.items():
             assert same_value(value, other_by_tenant[tenant][column]), (engine, tenant, column)
+
+
+# --- --schema on every command that reads a build -----------------------------------------
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["budget"],
+        ["export-focus", "--out", "allocated.csv"],
+        ["report", "--out", "report.html"],
+        ["whatif", "--feature", "support", "--model", "m-small"],
+        ["metrics"],
+        ["reconcile"],
+    ],
+)
+def test_commands_read_the_marts_from_schema(
+    passthrough_build: Build, command: list[str], tmp_path: Path
+) -> None:
+    """Each reads the schema it is given: one the build does not have is named in the error."""
+    args = [str(tmp_path / arg) if arg.endswith((".csv", ".html")) else arg for arg in command]
+    error = io.StringIO()
+    with contextlib.redirect_stderr(error), contextlib.redirect_stdout(io.StringIO()):
+        code = aiue([*args, "--db", str(passthrough_build.db_path), "--schema", "elsewhere_aiue"])
+    assert code == 2
+    assert "elsewhere_aiue" in error.getvalue()
+
+
+def test_sql_groups_by_the_projects_pass_through_dimension() -> None:
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        assert aiue(["sql", "--metric", "cost_per_success", "--by", "tenant_id"]) == 0
+    assert "group by tenant_id" in " ".join(out.getvalue().lower().split())
