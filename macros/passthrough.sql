@@ -12,8 +12,12 @@
   {%- if configured is string or configured is mapping -%}
     {%- set configured = [configured] -%}
   {%- endif -%}
+  {#- Contract columns and the names the span and call models add to them. -#}
   {%- set reserved = ai_unit_economics.span_contract_columns() + ['call_id', 'intent_date', 'date_day',
-      'currency', 'label_state', 'source_layout', 'source_file', 'source_row_number'] -%}
+      'call_date', 'currency', 'label_state', 'started_at', 'ended_at', 'duration_micros',
+      'parsed_end_time', 'occurrence', 'rejection_rule', 'rejection_reason', 'rejection_kind',
+      'is_inference', 'is_tool', 'is_intent_id_inferred', 'is_operation_inferred', 'tokens',
+      'source_layout', 'source_file', 'source_row_number'] -%}
   {%- set columns = [] -%}
   {%- set seen = [] -%}
   {%- for entry in configured -%}
