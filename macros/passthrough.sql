@@ -110,15 +110,19 @@
   {{ return(parts) }}
 {%- endmacro %}
 
-{#- var aiue_budget_scopes, less the scopes whose column aiue__unit_economics_daily lacks (a
-    pass-through dimension the var aiue_span_passthrough_columns does not name): a budget with
-    such a scope fails the accepted_values test of stg_aiue__seed_budgets.scope. -#}
+{#- var aiue_budget_scopes, each scope's column checked against aiue__unit_economics_daily's
+    dimensions (its own and the pass-through ones): a clear error rather than a budget that
+    silently matches nothing. -#}
 {% macro budget_scopes() -%}
+  {%- set scopes = var('aiue_budget_scopes') -%}
   {%- set available = ['feature_tag', 'provider_name', 'response_model', 'currency']
       + ai_unit_economics.passthrough_dimension_names() -%}
-  {%- set scopes = {} -%}
-  {%- for scope, column in var('aiue_budget_scopes').items() if column in available -%}
-    {%- do scopes.update({scope: column}) -%}
+  {%- for scope, column in scopes.items() if column not in available -%}
+    {{ exceptions.raise_compiler_error(
+        "var aiue_budget_scopes: scope '" ~ scope ~ "' names column '" ~ column
+        ~ "', which aiue__unit_economics_daily does not have (its dimensions: " ~ available | join(', ')
+        ~ "). Map the scope to one of them, drop it from aiue_budget_scopes, or add the column to var "
+        ~ "aiue_span_passthrough_columns with dimension: true.") }}
   {%- endfor -%}
   {{ return(scopes) }}
 {%- endmacro %}

@@ -194,7 +194,10 @@ def user_var_build(tmp_path_factory: pytest.TempPathFactory) -> Build:
     from ai_unit_economics.pipeline import run_pipeline
 
     db_path = tmp_path_factory.mktemp("passthrough_user_var") / "aiue.duckdb"
-    run_pipeline(FIXTURE, db_path, variables={catalogue.PASSTHROUGH_VAR: USER_VAR})
+    # Its tenant column is `tenant`: the budget scope maps to it.
+    scopes = {"feature": "feature_tag", "tenant": "tenant"}
+    variables = {catalogue.PASSTHROUGH_VAR: USER_VAR, "aiue_budget_scopes": scopes}
+    run_pipeline(FIXTURE, db_path, variables=variables)
     return Build(FIXTURE, db_path)
 
 

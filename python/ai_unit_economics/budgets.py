@@ -118,9 +118,10 @@ def render(records: list[dict[str, Any]], fmt: str = "table", wide: bool = False
         lines.append("--wide: period and forecast status per budget; --format json: everything.")
     as_of = max(r["evaluated_on"] for r in records)
     lines.append(
-        f"As of {as_of}. forecast: spend to date / days elapsed x days in the period "
-        "(straight line); for a cost-per-success budget, the cost per success to date."
+        f"As of {as_of}. forecast: spend to date / days elapsed x days in the period (straight "
+        "line);"
     )
+    lines.append("for a cost-per-success budget, the cost per success to date.")
     if any(
         r["budget_metric"] == "cost_per_success" and not r["is_sufficient_sample"] for r in records
     ):
