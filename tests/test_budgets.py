@@ -89,7 +89,7 @@ def test_bad_budget_rows_fail_a_named_test(tmp_path: Path) -> None:
     data = with_budgets(
         tmp_path,
         'typo,feature,support,month,total_cost,"1,5",,,USD,2026-01-01,,\n'
-        "by_tenant,tenant,acme,month,total_cost,10,,,USD,2026-01-01,,needs tenant_id\n",
+        "by_team,team,payments,month,total_cost,10,,,USD,2026-01-01,,no such scope\n",
     )
     with pytest.raises(BuildError) as failure:
         run_pipeline(data, tmp_path / "aiue.duckdb")
