@@ -197,7 +197,7 @@
     passthrough} in priority order. -#}
 {% macro attribute_aliases() -%}
   {%- set by_column = {} -%}
-  {%- set groups = [] -%}
+  {%- set groups = ai_unit_economics.passthrough_alias_groups() -%}
   {%- set app_keys = var('aiue_app_attribute_keys', {}) -%}
   {%- for column, keys in app_keys.items() -%}
     {%- for key in keys -%}
@@ -397,11 +397,16 @@
     'attempt': 'count', 'turn_index': 'count', 'reported_cost': 'money'}) }}
 {%- endmacro %}
 
-{#- The columns of a layout model: raw_<contract column> text, typed_<column> values, the
+{#- The columns a layout model maps: the contract's, then the pass-through columns. -#}
+{% macro span_mapped_columns() -%}
+  {{ return(ai_unit_economics.span_contract_columns() + ai_unit_economics.passthrough_column_names()) }}
+{%- endmacro %}
+
+{#- The columns of a layout model: raw_<mapped column> text, typed_<column> values, the
     span's duration in nanoseconds (otel_traces), where it came from. -#}
 {% macro layout_output_columns() -%}
   {%- set columns = [] -%}
-  {%- for column in ai_unit_economics.span_contract_columns() -%}
+  {%- for column in ai_unit_economics.span_mapped_columns() -%}
     {%- do columns.append('raw_' ~ column) -%}
   {%- endfor -%}
   {%- for column in ai_unit_economics.span_typed_columns() -%}

@@ -92,7 +92,7 @@
     select
         seed_rows.*,
         {{ ai_unit_economics.seed_row_number() }} as seed_row_number
-    from {{ ref(seed_name) }} as seed_rows
+    from {{ ai_unit_economics.seed_relation(seed_name) }} as seed_rows
 
 ),
 

@@ -92,7 +92,7 @@ def test_bad_budget_rows_fail_a_named_test(tmp_path: Path) -> None:
     data = with_budgets(
         tmp_path,
         'typo,feature,support,month,total_cost,"1,5",,,USD,2026-01-01,,\n'
-        "by_tenant,tenant,acme,month,total_cost,10,,,USD,2026-01-01,,needs tenant_id\n",
+        "by_team,team,payments,month,total_cost,10,,,USD,2026-01-01,,no such scope\n",
     )
     with pytest.raises(BuildError) as failure:
         run_pipeline(data, tmp_path / "aiue.duckdb")
@@ -108,7 +108,12 @@ def test_aiue_budget_prints_status_and_fails_on_request(
     out = capsys.readouterr().out
     line = next(line for line in out.splitlines() if line.startswith("support_monthly"))
     assert "$45.02" in line and "$50.00" in line and "90.0%" in line and "WARN" in line
-    assert "$675.30" in line and "day 2 of 30" in line
+    assert "$675.30" in line
+    assert max(len(text) for text in out.splitlines()) <= 120
+    assert aiue(["budget", "--db", str(whatif_build.db_path), "--wide"]) == 0
+    wide = capsys.readouterr().out
+    line = next(line for line in wide.splitlines() if line.startswith("support_monthly"))
+    assert "day 2 of 30" in line and "error" in line  # the forecast's status
     assert aiue(["budget", "--db", str(whatif_build.db_path), "--fail-on", "warn"]) == 1
     assert aiue(["budget", "--db", str(whatif_build.db_path), "--fail-on", "error"]) == 0
     capsys.readouterr()

@@ -365,4 +365,5 @@ def test_cli_writes_the_file_and_its_total(
     assert aiue(["export-focus", "--db", str(billing_build.db_path), "--out", str(out)]) == 0
     assert "EffectiveCost 48.60495 allocated in total" in capsys.readouterr().out
     header, _ = read_export(out)
-    assert header == list(focus_export.HEADER)
+    # The standard and x_ columns, then the build's pass-through dimensions (default tenant_id).
+    assert header == [*focus_export.HEADER, "x_TenantId"]

@@ -55,6 +55,9 @@ AS_INPUT_FILES = {
     "focus_billing_export": "focus_costs.csv",
 }
 APP_INTENTS = PROJECT / "seeds" / "app_intents.csv"
+# The user's FinOps table the package reads in place of its aiue_escalation_costs seed (var
+# aiue_escalation_costs: "{{ ref('finops_escalation_costs') }}" in the project).
+FINOPS_TICKET_COSTS = PROJECT / "seeds" / "finops_ticket_costs.csv"
 
 # Schemas: the integration profile's target schema, dbt's <target>_<custom> for the package's
 # models (aiue) and the raw seeds (raw); `aiue run` builds DuckDB's marts into main_aiue.
@@ -117,11 +120,31 @@ def root_build(tmp_path_factory: pytest.TempPathFactory) -> RootBuild:
     data.mkdir()
     for seed, input_name in AS_INPUT_FILES.items():
         shutil.copy(RAW_SEEDS / f"{seed}.csv", data / input_name)
+    write_escalation_seed(data / "seeds" / "aiue_escalation_costs.csv")
     db_path = work / "aiue.duckdb"
     assert aiue(["run", "--input", str(data), "--db", str(db_path)]) == 0
     # Read-write like the build's own connection: dbt-duckdb keeps the file open in-process.
     marts = read_marts(lambda: duckdb.connect(str(db_path)), ROOT_MART_SCHEMA)
     return RootBuild(marts, run_results(work / ".aiue" / "target"))
+
+
+def ticket_costs() -> dict[str, Decimal]:
+    """The user's FinOps ticket cost per escalation channel ('*': any other)."""
+    with FINOPS_TICKET_COSTS.open(newline="", encoding="utf-8") as handle:
+        return {row["channel"]: Decimal(row["ticket_cost_usd"]) for row in csv.DictReader(handle)}
+
+
+def write_escalation_seed(path: Path) -> None:
+    """The user's ticket costs as the root project's own seed copy (`DIR/seeds/`), the way
+    `aiue run` users replace a seed, so both builds price labour alike."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["feature_tag", "escalation_channel", "minutes_per_ticket",
+                         "loaded_hourly_rate", "cost_per_ticket", "currency", "valid_from",
+                         "valid_to"])  # fmt: skip
+        for channel, cost in ticket_costs().items():
+            writer.writerow(["*", channel, "", "", str(cost), "USD", "2024-01-01", ""])
 
 
 # --- the integration project, built with plain dbt -------------------------------------------
@@ -367,6 +390,29 @@ def test_package_marts_equal_the_root_projects_row_by_row(
     assert not problems, f"{engine} {mart}: {len(problems)} differences, e.g.\n" + "\n".join(
         problems[:20]
     )
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_a_seed_replaced_by_the_users_model_sets_the_numbers(
+    request: pytest.FixtureRequest, engine: str
+) -> None:
+    """var aiue_escalation_costs names the user's model: every escalated intent costs the
+    user's ticket price for its channel (else the '*' price), not the bundled seed's $15/$22.50."""
+    build = integration_build(request, engine)
+    prices = ticket_costs()
+    with (RAW_SEEDS / "intent_outcome_labels.csv").open(newline="", encoding="utf-8") as handle:
+        labels = {row["intent_id"]: row for row in csv.DictReader(handle)}
+    escalated = 0
+    for intent in records(build.marts["aiue__intents"]):
+        label = labels.get(intent["intent_id"])
+        if label is None or label["is_escalated"] != "true":
+            assert intent["escalation_cost"] == 0
+            continue
+        escalated += 1
+        expected = prices.get(label["escalation_channel"], prices["*"])
+        assert Decimal(intent["escalation_cost"]) == expected, intent["intent_id"]
+    assert escalated > 0 and len(set(prices.values())) > 1
+    assert "model.ai_unit_economics_integration_tests.finops_escalation_costs" in build.nodes
 
 
 def test_metricflow_keeps_the_users_metrics_and_the_packages_apart(

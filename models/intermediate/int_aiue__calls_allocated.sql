@@ -52,7 +52,7 @@ final as (
         calls.tool_name,
         calls.status_code,
         calls.error_type,
-        calls.prompt_version,
+        calls.prompt_version,{{ ai_unit_economics.passthrough_list('calls.') }}
         calls.reported_cost_currency,
         calls.attempt,
         calls.turn_index,

@@ -25,7 +25,7 @@ with calls as (
         tool_name,
         status_code,
         error_type,
-        prompt_version,
+        prompt_version,{{ ai_unit_economics.passthrough_list() }}
         reported_cost_currency,
         attempt,
         turn_index,
@@ -186,7 +186,7 @@ final as (
         tool_name,
         status_code,
         error_type,
-        prompt_version,
+        prompt_version,{{ ai_unit_economics.passthrough_list() }}
         case
             when has_reported_cost then 'gateway_reported'
             when is_inference and estimated_token_cost is not null then 'estimated'

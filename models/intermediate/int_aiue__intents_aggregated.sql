@@ -11,7 +11,7 @@ first_calls as (
         intent_id,
         feature_tag,
         conversation_id,
-        user_id,
+        user_id,{{ ai_unit_economics.passthrough_list() }}
         call_date as intent_date
     from (
         select
@@ -88,7 +88,7 @@ final as (
     select
         rollup.intent_id,
         first_calls.conversation_id,
-        first_calls.user_id,
+        first_calls.user_id,{{ ai_unit_economics.passthrough_list('first_calls.') }}
         first_calls.feature_tag,
         primary_models.provider_name,
         primary_models.response_model,

@@ -166,7 +166,7 @@ columns as (
         error_type,
         tool_name,
         feature_tag,
-        prompt_version,
+        prompt_version,{{ ai_unit_economics.passthrough_list() }}
         reported_cost_currency,
         {% for column in counts -%}
         {{ column }},

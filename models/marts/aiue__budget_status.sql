@@ -5,7 +5,7 @@
     ones). Spend is the total cost of the intents in scope (tokens, tools, infra, labour) plus
     billed money in scope that landed on no call; the straight-line forecast is spend / days
     elapsed x days in the period. A budget's scope column comes from var aiue_budget_scopes. -#}
-{%- set scopes = var('aiue_budget_scopes') -%}
+{%- set scopes = ai_unit_economics.budget_scopes() -%}
 {%- set money = ai_unit_economics.type_money() -%}
 {%- set as_of = var('aiue_budget_as_of', none) -%}
 with budgets as (

@@ -5,7 +5,9 @@
     adds up to the allocated total exactly. Invoice attributes (account, billing period, issuer,
     publisher, service) are each bucket's lines' (min when its lines differ); GPU leases from the
     aiue_gpu_rates seed have none. billed_cost is each share's part of the buckets' BilledCost
-    (cash), in proportion. Intents and cost per success are the feature's on that day. -#}
+    (cash), in proportion. Intents and cost per success are the feature's on that day. The
+    pass-through dimensions (var aiue_span_passthrough_columns) split the rows further, by the
+    calls' values. -#}
 {%- set money = ai_unit_economics.type_money() -%}
 with shares as (
 
@@ -90,7 +92,7 @@ calls as (
         intent_id,
         provider_name,
         coalesce(response_model, request_model) as model_name,
-        feature_tag,
+        feature_tag,{{ ai_unit_economics.passthrough_list(dimensions_only=true) }}
         tokens
     from {{ ref('aiue__llm_calls') }}
 
@@ -116,7 +118,7 @@ attributed as (
         buckets.billing_provider,
         calls.provider_name,
         calls.model_name,
-        calls.feature_tag,
+        calls.feature_tag,{{ ai_unit_economics.passthrough_list('calls.', dimensions_only=true) }}
         shares.bucket_kind,
         bucket_invoice.billing_source,
         bucket_invoice.invoice_provider_name,
@@ -155,7 +157,7 @@ grouped as (
         billing_provider,
         provider_name,
         model_name,
-        feature_tag,
+        feature_tag,{{ ai_unit_economics.passthrough_list(dimensions_only=true) }}
         billing_source,
         invoice_provider_name,
         publisher_name,
@@ -180,7 +182,7 @@ grouped as (
         billing_provider,
         provider_name,
         model_name,
-        feature_tag,
+        feature_tag,{{ ai_unit_economics.passthrough_list(dimensions_only=true) }}
         billing_source,
         invoice_provider_name,
         publisher_name,
@@ -205,12 +207,13 @@ final as (
             "'|'", "coalesce(grouped.model_name, '')", "'|'", "coalesce(grouped.feature_tag, '')",
             "'|'", "coalesce(grouped.billing_account_id, '')", "'|'", "coalesce(grouped.sub_account_id, '')",
             "'|'", "coalesce(grouped.invoice_id, '')", "'|'", "coalesce(grouped.service_name, '')",
-            "'|'", "coalesce(grouped.invoice_provider_name, '')", "'|'", "coalesce(grouped.billing_source, '')"]) }}
+            "'|'", "coalesce(grouped.invoice_provider_name, '')", "'|'", "coalesce(grouped.billing_source, '')"]
+            + ai_unit_economics.passthrough_key_parts()) }}
             as focus_allocated_cost_id,
         grouped.billing_provider,
         grouped.provider_name,
         grouped.model_name,
-        grouped.feature_tag,
+        grouped.feature_tag,{{ ai_unit_economics.passthrough_list('grouped.', dimensions_only=true) }}
         grouped.billing_source,
         grouped.invoice_provider_name,
         grouped.publisher_name,

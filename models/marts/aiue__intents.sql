@@ -11,7 +11,7 @@ final as (
     select
         intent_id,
         conversation_id,
-        user_id,
+        user_id,{{ ai_unit_economics.passthrough_list() }}
         feature_tag,
         provider_name,
         response_model,

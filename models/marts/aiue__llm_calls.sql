@@ -27,7 +27,7 @@ final as (
         tool_name,
         status_code,
         error_type,
-        prompt_version,
+        prompt_version,{{ ai_unit_economics.passthrough_list() }}
         cost_source,
         estimated_cost_source,
         '{{ var("aiue_reporting_currency") }}' as currency,

@@ -1,4 +1,5 @@
-{#- Additive sums by day x feature x primary provider x primary model, and the metrics.
+{#- Additive sums by day x feature x primary provider x primary model (x the pass-through
+    dimensions of var aiue_span_passthrough_columns), and the metrics.
     Re-aggregate the sums (never average the ratios): see README, "Metrics".
     Billed money that landed on no call (aiue__cost_reconciliation.unallocated_cost) is added as
     rows of its bucket's day, feature, provider and model with no intents, so that
@@ -31,7 +32,7 @@ rows_in as (
         intent_date as date_day,
         feature_tag,
         provider_name,
-        response_model,
+        response_model,{{ ai_unit_economics.passthrough_list(dimensions_only=true) }}
         currency,
         true as is_intent,
         is_in_success_rate,
@@ -64,7 +65,7 @@ rows_in as (
         date_day,
         feature_tag,
         provider_name,
-        response_model,
+        response_model,{{ ai_unit_economics.passthrough_nulls(dimensions_only=true) }}
         currency,
         false as is_intent,
         false as is_in_success_rate,
@@ -94,7 +95,7 @@ sums as (
         date_day,
         feature_tag,
         provider_name,
-        response_model,
+        response_model,{{ ai_unit_economics.passthrough_list(dimensions_only=true) }}
         currency,
         sum(case when is_intent then 1 else 0 end) as intents,
         sum(case when is_in_success_rate then 1 else 0 end) as labeled_intents,
@@ -138,7 +139,9 @@ sums as (
                 * cast(estimated_total_cost as {{ ai_unit_economics.type_double() }})
             else 0 end) as estimated_labeled_total_cost_squared
     from rows_in
-    group by date_day, feature_tag, provider_name, response_model, currency
+    group by
+        date_day, feature_tag, provider_name, response_model,{{ ai_unit_economics.passthrough_list(dimensions_only=true) }}
+        currency
 
 ),
 
@@ -149,7 +152,8 @@ final as (
             'cast(date_day as ' ~ dbt.type_string() ~ ')',
             "'|'", "coalesce(feature_tag, '')",
             "'|'", "coalesce(provider_name, '')",
-            "'|'", "coalesce(response_model, '')"]) }} as unit_economics_daily_id,
+            "'|'", "coalesce(response_model, '')"] + ai_unit_economics.passthrough_key_parts()) }}
+            as unit_economics_daily_id,
         *,
         {{ ai_unit_economics.unit_economics_metrics() }}
     from sums

@@ -58,7 +58,7 @@ cleaned as (
             cast({{ ai_unit_economics.json_sum_keys_containing(cost_details, '') }} as {{ dbt.type_string() }}),
             {{ ai_unit_economics.source_text(columns, ['totalcost', 'total_cost', 'calculatedtotalcost']) }}
         ) as cost,
-        {% for column in ['feature_tag', 'intent_id', 'attempt', 'turn_index', 'prompt_version'] -%}
+        {% for column in ['feature_tag', 'intent_id', 'attempt', 'turn_index', 'prompt_version'] + ai_unit_economics.passthrough_column_names() -%}
         {{ ai_unit_economics.aliased_value(aliases.get(column, []), app_source) }} as app_{{ column }},
         {% endfor -%}
         {{ ai_unit_economics.source_text(columns, ['_aiue_source_file']) }} as source_file,
@@ -104,6 +104,9 @@ mapped as (
         app_turn_index as raw_turn_index,
         coalesce(prompt_version, app_prompt_version) as raw_prompt_version,
         user_id as raw_user_id,
+        {% for column in ai_unit_economics.passthrough_column_names() -%}
+        app_{{ column }} as raw_{{ column }},
+        {% endfor -%}
         cost as raw_reported_cost,
         case when cost is not null then 'USD' end as raw_reported_cost_currency,
         {{ ai_unit_economics.typed_null_columns() }}

@@ -57,7 +57,7 @@ cleaned as (
         {{ ai_unit_economics.clean_text(ai_unit_economics.json_path_text(metadata, usage + ['completion_tokens_details', 'reasoning_tokens'])) }} as reasoning_tokens,
         {{ ai_unit_economics.clean_text(ai_unit_economics.json_path_text(metadata, ['error_information', 'error_class'])) }} as error_class,
         {{ ai_unit_economics.source_text(columns, ['spend']) }} as spend,
-        {% for column in ['feature_tag', 'intent_id', 'attempt', 'turn_index', 'prompt_version'] -%}
+        {% for column in ['feature_tag', 'intent_id', 'attempt', 'turn_index', 'prompt_version'] + ai_unit_economics.passthrough_column_names() -%}
         {{ ai_unit_economics.aliased_value(aliases.get(column, []), app_source) }} as app_{{ column }},
         {% endfor -%}
         {{ ai_unit_economics.source_text(columns, ['_aiue_source_file']) }} as source_file,
@@ -110,6 +110,9 @@ mapped as (
         app_turn_index as raw_turn_index,
         app_prompt_version as raw_prompt_version,
         user_id as raw_user_id,
+        {% for column in ai_unit_economics.passthrough_column_names() -%}
+        app_{{ column }} as raw_{{ column }},
+        {% endfor -%}
         spend as raw_reported_cost,
         case when spend is not null then 'USD' end as raw_reported_cost_currency,
         {{ ai_unit_economics.typed_null_columns() }}

@@ -23,7 +23,7 @@ with source as (
 mapped as (
 
     select
-        {% for column in ai_unit_economics.span_contract_columns() -%}
+        {% for column in ai_unit_economics.span_mapped_columns() -%}
         {{ ai_unit_economics.aliased_value(ai_unit_economics.own_name_alias(column) + aliases.get(column, []), lookup) }} as raw_{{ column }},
         {% endfor -%}
         {% for column, kind in ai_unit_economics.span_typed_columns().items() -%}

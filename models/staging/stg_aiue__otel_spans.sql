@@ -41,6 +41,9 @@ parsed as (
         raw_tool_name as tool_name,
         raw_feature_tag as feature_tag,
         raw_prompt_version as prompt_version,
+        {% for column in ai_unit_economics.passthrough_column_names() -%}
+        raw_{{ column }} as {{ column }},
+        {% endfor -%}
         upper(raw_reported_cost_currency) as reported_cost_currency,
         {% for column in counts -%}
         coalesce(typed_{{ column }}, {{ ai_unit_economics.parse_integer('raw_' ~ column) }}) as {{ column }},
@@ -79,7 +82,7 @@ final as (
         error_type,
         tool_name,
         feature_tag,
-        prompt_version,
+        prompt_version,{{ ai_unit_economics.passthrough_transformed() }}
         reported_cost_currency,
         {% for column in counts -%}
         {{ column }},

@@ -28,7 +28,7 @@
     'service_name': ai_unit_economics.source_text(columns, ['servicename']),
 } -%}
 {%- set from_attributes = [] -%}
-{%- for column in ai_unit_economics.span_contract_columns() if column not in from_columns or column == 'service_name' -%}
+{%- for column in ai_unit_economics.span_mapped_columns() if column not in from_columns or column == 'service_name' -%}
   {%- do from_attributes.append(column) -%}
 {%- endfor -%}
 {%- set attributes = ai_unit_economics.alias_attribute_columns(aliases, from_attributes, lookup) -%}
@@ -58,7 +58,7 @@ attributes as (
 mapped as (
 
     select
-        {% for column in ai_unit_economics.span_contract_columns() -%}
+        {% for column in ai_unit_economics.span_mapped_columns() -%}
         {%- if column == 'service_name' -%}
         coalesce(
             column_service_name,

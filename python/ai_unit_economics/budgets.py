@@ -39,6 +39,9 @@ COLUMNS = (
     "is_current_period",
 )
 
+# Columns the default table leaves to --wide, so that it fits 120 columns.
+NARROW_DROPS = ("period", "forecast status")
+
 # How serious each status is, for --fail-on.
 SEVERITY = {"no_data": 0, "ok": 0, "warn": 1, "error": 2}
 
@@ -71,7 +74,9 @@ def _money(value: float | None, metric: str) -> str:
     return f"${value:,.4f}" if metric == "cost_per_success" else f"${value:,.2f}"
 
 
-def render(records: list[dict[str, Any]], fmt: str = "table") -> str:
+def render(records: list[dict[str, Any]], fmt: str = "table", wide: bool = False) -> str:
+    """JSON (every column), or a table: by default what fits 120 columns (the period as a line
+    below when every row shares it); `wide` adds the period and the forecast's status."""
     if fmt == "json":
         return json.dumps(records, indent=2)
     if not records:
@@ -89,9 +94,8 @@ def render(records: list[dict[str, Any]], fmt: str = "table") -> str:
             [
                 r["budget_id"],
                 f"{r['scope']}={r['scope_value']}",
-                "spend" if metric == "total_cost" else "cost per success",
-                f"{r['budget_period']} from {r['period_start']} "
-                f"(day {r['elapsed_days']} of {r['period_days']})",
+                "spend" if metric == "total_cost" else "CPS",
+                _period(r),
                 _money(r["actual_value"], metric) + flag,
                 _money(r["limit_amount"], metric),
                 "-" if r["used_share"] is None else f"{r['used_share']:.1%}",
@@ -100,12 +104,24 @@ def render(records: list[dict[str, Any]], fmt: str = "table") -> str:
                 r["forecast_status"],
             ]
         )
-    lines = text_table(header, body, label_columns=4)
+    if not wide:
+        keep = [i for i, name in enumerate(header) if name not in NARROW_DROPS]
+        header = [header[i] for i in keep]
+        body = [[row[i] for i in keep] for row in body]
+    lines = text_table(header, body, label_columns=3 if not wide else 4)
+    if not wide:
+        periods = {_period(r) for r in records}
+        if len(periods) == 1:
+            lines.append(f"Period: {periods.pop()}.")
+        else:
+            lines += [f"{r['budget_id']}: {_period(r)}" for r in records]
+        lines.append("--wide: period and forecast status per budget; --format json: everything.")
     as_of = max(r["evaluated_on"] for r in records)
     lines.append(
-        f"As of {as_of}. forecast: spend to date / days elapsed x days in the period "
-        "(straight line); for a cost-per-success budget, the cost per success to date."
+        f"As of {as_of}. forecast: spend to date / days elapsed x days in the period (straight "
+        "line);"
     )
+    lines.append("for a cost-per-success budget, the cost per success to date.")
     if any(
         r["budget_metric"] == "cost_per_success" and not r["is_sufficient_sample"] for r in records
     ):
@@ -113,6 +129,13 @@ def render(records: list[dict[str, Any]], fmt: str = "table") -> str:
             "* fewer labelled intents than the sample threshold: this cost per success is noise."
         )
     return "\n".join(lines)
+
+
+def _period(record: dict[str, Any]) -> str:
+    return (
+        f"{record['budget_period']} from {record['period_start']} "
+        f"(day {record['elapsed_days']} of {record['period_days']})"
+    )
 
 
 def exit_code(records: list[dict[str, Any]], fail_on: str | None) -> int:
@@ -130,7 +153,7 @@ def add_arguments(commands: argparse._SubParsersAction) -> None:
         "budget",
         help="month-to-date spend or cost per success, forecast and status per budget",
     )
-    add_warehouse_options(parser, reads=False)
+    add_warehouse_options(parser)
     parser.add_argument("--all", action="store_true", help="every period, not only the current")
     parser.add_argument(
         "--fail-on",
@@ -140,10 +163,13 @@ def add_arguments(commands: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "--format", choices=("table", "json"), default="table", help="output format"
     )
+    parser.add_argument(
+        "--wide", action="store_true", help="the table with every column (period, forecast status)"
+    )
     parser.set_defaults(handler=run)
 
 
 def run(args: argparse.Namespace) -> int:
     records = fetch_budgets(args.target, args.db, args.all)
-    print(render(records, args.format))
+    print(render(records, args.format, args.wide))
     return exit_code([r for r in records if r["is_current_period"]], args.fail_on)

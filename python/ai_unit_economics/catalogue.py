@@ -17,6 +17,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cache
+from typing import Any
 
 import sqlglot
 from sqlglot import exp
@@ -352,6 +353,41 @@ DIMENSIONS_CATALOGUE: tuple[Dimension, ...] = (
 )
 
 DATE_DIMENSION = "date_day"
+
+# The dbt var naming the pass-through columns (macros/passthrough.sql reads it in SQL).
+PASSTHROUGH_VAR = "aiue_span_passthrough_columns"
+
+
+@dataclass(frozen=True)
+class PassthroughColumn:
+    """One entry of var aiue_span_passthrough_columns, as macros/passthrough.sql reads it."""
+
+    name: str
+    alias: str
+    dimension: bool
+
+    @property
+    def label(self) -> str:
+        return self.alias.replace("_", " ").capitalize()
+
+
+def passthrough_columns(configured: Any) -> tuple[PassthroughColumn, ...]:
+    """The var's entries (a name, or {name, alias, dimension, ...}); the column is the alias,
+    lower-cased, else the name (the same rule as span_passthrough_columns() in SQL)."""
+    if configured is None:
+        return ()
+    entries = [configured] if isinstance(configured, (str, dict)) else list(configured)
+    columns = []
+    for entry in entries:
+        item = entry if isinstance(entry, dict) else {"name": entry}
+        alias = str(item.get("alias") or item.get("name") or "").lower()
+        dimension = item.get("dimension", False) in (True, "true", "True")
+        columns.append(PassthroughColumn(str(item.get("name")), alias, dimension))
+    return tuple(columns)
+
+
+def passthrough_dimensions(configured: Any) -> tuple[PassthroughColumn, ...]:
+    return tuple(column for column in passthrough_columns(configured) if column.dimension)
 
 
 # --------------------------------------------------------------------------------------------
@@ -689,3 +725,24 @@ def ratio_value(numerator: float | None, denominator: float | None, scale: int =
     if numerator is None or not denominator:
         return None
     return float(numerator) / float(denominator) * scale
+
+
+# Columns of aiue__unit_economics_daily that are not dimensions; any other column of the mart
+# is a pass-through dimension (var aiue_span_passthrough_columns, Jinja in the mart's SQL).
+DAILY_NON_DIMENSIONS = frozenset(
+    {
+        "unit_economics_daily_id",
+        DAILY_DAY_COLUMN,
+        SUFFICIENT_SAMPLE_COLUMN,
+        *DIMENSIONS,
+        *(m.name for m in MEASURES),
+        *(m.name for m in METRICS),
+        *INTERVAL_COLUMNS,
+        *ESTIMATE_BASIS_SUMS.values(),
+    }
+)
+
+
+def passthrough_in_daily(columns: Iterable[str]) -> tuple[str, ...]:
+    """The pass-through dimensions among the columns of a built aiue__unit_economics_daily."""
+    return tuple(column for column in columns if column.lower() not in DAILY_NON_DIMENSIONS)

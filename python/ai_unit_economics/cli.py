@@ -175,7 +175,10 @@ def build_parser() -> argparse.ArgumentParser:
         "--by",
         type=_dimensions,
         default=["feature_tag", "response_model"],
-        help=f"comma-separated, from: {', '.join(catalogue.DIMENSIONS)}",
+        help=(
+            f"comma-separated, from: {', '.join(catalogue.DIMENSIONS)} and the build's "
+            "pass-through dimensions (e.g. tenant_id)"
+        ),
     )
     metrics.add_argument(
         "--from", dest="date_from", type=_date, help="first day, e.g. 2026-09-01 (default: all)"
@@ -343,7 +346,10 @@ def _run(args: argparse.Namespace) -> int:
     """Dispatch one parsed command; returns its exit code."""
     handler = getattr(args, "handler", None)
     if handler is not None:
-        return handler(args) or EXIT_OK
+        from .warehouse import using_schema
+
+        with using_schema(getattr(args, "schema", None)):
+            return handler(args) or EXIT_OK
     if args.command == "run":
         from .pipeline import run_pipeline
 

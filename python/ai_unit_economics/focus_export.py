@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import UserError
+from .metrics import mart_passthrough_dimensions
 from .warehouse import mart_schema, query
 
 FOCUS_VERSION = "1.2"
@@ -191,6 +192,18 @@ COLUMNS: tuple[Column, ...] = (
 HEADER: tuple[str, ...] = tuple(column.name for column in COLUMNS)
 
 
+def passthrough_columns(dimensions: tuple[str, ...]) -> tuple[Column, ...]:
+    """An x_ column per pass-through dimension of the build (tenant_id -> x_TenantId)."""
+    return tuple(
+        Column(
+            "x_" + "".join(part.capitalize() for part in name.split("_")),
+            lambda r, name=name: r[name] or "",
+            f"the calls' {name} (pass-through dimension, var aiue_span_passthrough_columns)",
+        )
+        for name in dimensions
+    )
+
+
 def fetch_rows(target: str, db_path: Path | None) -> list[Row]:
     columns, rows = query(
         target,
@@ -202,14 +215,14 @@ def fetch_rows(target: str, db_path: Path | None) -> list[Row]:
     return [dict(zip(columns, row, strict=True)) for row in rows]
 
 
-def focus_rows(rows: list[Row]) -> list[dict[str, str]]:
-    return [{column.name: column.value(row) for column in COLUMNS} for row in rows]
+def focus_rows(rows: list[Row], columns: tuple[Column, ...] = COLUMNS) -> list[dict[str, str]]:
+    return [{column.name: column.value(row) for column in columns} for row in rows]
 
 
-def write_csv(path: Path, rows: list[dict[str, str]]) -> None:
+def write_csv(path: Path, rows: list[dict[str, str]], header: tuple[str, ...] = HEADER) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.DictWriter(handle, fieldnames=list(HEADER), lineterminator="\n")
+        writer = csv.DictWriter(handle, fieldnames=list(header), lineterminator="\n")
         writer.writeheader()
         writer.writerows(rows)
 
@@ -223,7 +236,9 @@ def export(target: str, db_path: Path | None, out: Path) -> tuple[int, Decimal]:
             "that landed on calls. Put focus_costs.csv beside genai_spans.csv and run "
             "`aiue run` again; see docs/billing.md."
         )
-    write_csv(out, focus_rows(rows))
+    dimensions = mart_passthrough_dimensions(target, mart_schema(target), db_path)
+    columns = COLUMNS + passthrough_columns(tuple(name for name in dimensions if name in rows[0]))
+    write_csv(out, focus_rows(rows, columns), tuple(column.name for column in columns))
     total = sum((Decimal(str(row["effective_cost"])) for row in rows), Decimal(0))
     return len(rows), total
 
@@ -234,7 +249,7 @@ def add_arguments(commands: argparse._SubParsersAction) -> None:
     parser = commands.add_parser(
         "export-focus", help="write the allocated AI cost as FOCUS 1.2 Cost and Usage rows"
     )
-    add_warehouse_options(parser, reads=False)
+    add_warehouse_options(parser)
     parser.add_argument("--out", type=Path, required=True, help="CSV file to write")
     parser.set_defaults(handler=run)
 

@@ -34,6 +34,7 @@ def metrics_sql(
     dialect: str = "duckdb",
     level: float = DEFAULT_CONFIDENCE_LEVEL,
     cost_basis: str = "invoice",
+    passthrough: tuple[str, ...] = (),
 ) -> str:
     """Every intent-grain metric, its sums and intervals, re-aggregated from the daily mart.
 
@@ -51,6 +52,7 @@ def metrics_sql(
         date_from=date_from,
         date_to=date_to,
         extra_sums=catalogue.SUMS,
+        passthrough=passthrough,
     )
     names = [item.name for item in catalogue.DAILY_METRICS]
     query = sqlgen.canonical_query(names, by, options)
@@ -113,8 +115,10 @@ def fetch_metrics(
     billing, i.e. some group carries billed money or infra cost). schema: where the marts are
     (default: from the target's profile)."""
     dialect = engine(target).dialect
+    schema = mart_schema(target, schema)
+    passthrough = mart_passthrough_dimensions(target, schema, db_path) if by else ()
     sql = metrics_sql(
-        mart_schema(target, schema), by, date_from, date_to, min_sample, dialect, level, cost_basis
+        schema, by, date_from, date_to, min_sample, dialect, level, cost_basis, passthrough
     )
     columns, rows = query(target, sql, db_path)
     # Groups with intents, or with billed money that landed on no call.
@@ -123,6 +127,15 @@ def fetch_metrics(
     with_billing = has_billing(found) if billing is None else billing
     keep = [*by, *output_columns(intervals, with_billing)]
     return [{key: _plain(key, row[key]) for key in keep} for row in found]
+
+
+def mart_passthrough_dimensions(target: str, schema: str, db_path: Path | None) -> tuple[str, ...]:
+    """The pass-through dimensions (var aiue_span_passthrough_columns) of the built daily mart:
+    read from the warehouse, so a build made with any value of the var can be grouped by its
+    own."""
+    relation = sqlgen.qualified(schema, catalogue.DAILY_RELATION)
+    columns, _ = query(target, f"select * from {relation} where 1 = 0", db_path)
+    return catalogue.passthrough_in_daily(columns)
 
 
 def _plain(key: str, value: Any) -> Any:

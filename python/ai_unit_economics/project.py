@@ -6,6 +6,9 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+import yaml
+
+from . import catalogue
 from .errors import UserError
 
 SEED_COLUMNS: dict[str, list[str]] = {
@@ -329,3 +332,16 @@ def project_dir() -> Path:
         "cannot find the ai_unit_economics dbt project: reinstall the package (its wheel "
         "carries the project) or set AIUE_PROJECT_DIR to the folder holding dbt_project.yml."
     )
+
+
+def passthrough_dimensions(root: Path | None = None) -> tuple[catalogue.PassthroughColumn, ...]:
+    """The pass-through dimensions var aiue_span_passthrough_columns names in the dbt_project.yml
+    of `root`, else (no root, or none there) of the project `aiue` runs."""
+    path = (root or project_dir()) / "dbt_project.yml"
+    if not path.is_file():
+        path = project_dir() / "dbt_project.yml"
+    if not path.is_file():
+        return ()
+    project = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    configured = (project.get("vars") or {}).get(catalogue.PASSTHROUGH_VAR)
+    return catalogue.passthrough_dimensions(configured)

@@ -783,7 +783,7 @@ def add_arguments(commands: argparse._SubParsersAction) -> None:
     from .cli import _date, add_warehouse_options
 
     parser = commands.add_parser("report", help="write a self-contained HTML report")
-    add_warehouse_options(parser, reads=False)
+    add_warehouse_options(parser)
     parser.add_argument("--out", type=Path, default=Path("report.html"), help="HTML file to write")
     parser.add_argument(
         "--from", dest="date_from", type=_date, help="first day, e.g. 2026-09-01 (default: all)"

@@ -20,6 +20,7 @@ from sqlglot import exp
 from . import catalogue
 from .catalogue import DeltaInterval, Grain, Metric, WilsonInterval
 from .errors import UserError
+from .project import passthrough_dimensions
 from .stats import DEFAULT_CONFIDENCE_LEVEL, ZERO_RESIDUAL, normal_quantile
 from .warehouse import checked_schema
 
@@ -147,6 +148,8 @@ class QueryOptions:
     date_to: date | None = None
     extra_sums: tuple[str, ...] = ()  # more measures to return, e.g. every daily sum
     order: bool = True
+    # Pass-through dimensions (var aiue_span_passthrough_columns) the marts carry.
+    passthrough: tuple[str, ...] = ()
 
 
 def resolve_metrics(names: Sequence[str]) -> tuple[Metric, ...]:
@@ -165,8 +168,8 @@ def resolve_metrics(names: Sequence[str]) -> tuple[Metric, ...]:
     return metrics
 
 
-def check_dimensions(grain: Grain, by: Sequence[str]) -> None:
-    valid = catalogue.dimensions_for(grain)
+def check_dimensions(grain: Grain, by: Sequence[str], passthrough: Sequence[str] = ()) -> None:
+    valid = (*catalogue.dimensions_for(grain), *passthrough)
     unknown = [name for name in by if name not in valid]
     if unknown:
         raise UserError(
@@ -226,7 +229,7 @@ def canonical_query(
     options = options or QueryOptions()
     metrics = resolve_metrics(metric_names)
     grain = catalogue.metric_grain(metrics[0])
-    check_dimensions(grain, by)
+    check_dimensions(grain, by, options.passthrough)
     try:
         z = normal_quantile(options.level)
     except ValueError as error:
@@ -316,7 +319,7 @@ def metric_view(item: Metric, dialect: str, options: QueryOptions | None = None)
     options = replace(options or QueryOptions(), order=False, date_from=None, date_to=None)
     schema = options.schema
     grain = catalogue.metric_grain(item)
-    by = catalogue.dimensions_for(grain)
+    by = (*catalogue.dimensions_for(grain), *options.passthrough)
     query = canonical_query([item.name], by, options)
     name = qualified(schema, view_model_name(item))
     return transpile(f"create or replace view {name} as\n{query}", dialect)
@@ -325,11 +328,15 @@ def metric_view(item: Metric, dialect: str, options: QueryOptions | None = None)
 def run_sql(args: Namespace) -> str:
     """`aiue sql`: the query for --metric grouped by --by, in --dialect; with --view, each
     metric's view as `create or replace view`."""
+    passthrough = tuple(column.alias for column in passthrough_dimensions())
     if getattr(args, "view", False):
         if args.by or args.date_from or args.date_to:
             raise UserError("--view prints each metric's whole view: drop --by, --from and --to.")
         options = QueryOptions(
-            level=args.confidence, min_sample=args.min_sample, schema=args.schema
+            level=args.confidence,
+            min_sample=args.min_sample,
+            schema=args.schema,
+            passthrough=passthrough,
         )
         metrics = [resolve_metrics([name])[0] for name in dict.fromkeys(args.metric)]
         return "\n\n".join(metric_view(item, args.dialect, options) + ";" for item in metrics)
@@ -339,5 +346,6 @@ def run_sql(args: Namespace) -> str:
         schema=args.schema,
         date_from=args.date_from,
         date_to=args.date_to,
+        passthrough=passthrough,
     )
     return metric_query(args.metric, args.by, args.dialect, options) + ";"

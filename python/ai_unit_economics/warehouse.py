@@ -4,13 +4,19 @@ registry in engines.py."""
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from pathlib import Path
 from typing import Any
 
 from .engines import TARGETS, engine
 from .errors import UserError
 
-__all__ = ["TARGETS", "checked_schema", "mart_schema", "query"]
+__all__ = ["TARGETS", "checked_schema", "mart_schema", "query", "using_schema"]
+
+# The --schema of the running command: every read of the marts inside it uses this schema.
+_COMMAND_SCHEMA: ContextVar[str | None] = ContextVar("aiue_command_schema", default=None)
 
 # A schema as users write it: schema, database.schema or project.dataset; each part a plain
 # name (BigQuery project ids may hold '-'). Anything else (quotes, spaces, ';') is refused,
@@ -30,11 +36,23 @@ def checked_schema(schema: str) -> str:
 
 
 def mart_schema(target: str, schema: str | None = None) -> str:
-    """The schema of the marts: `schema` when given, else <target schema>_aiue from the
-    target's output in profiles.yml (main_aiue for DuckDB)."""
+    """The schema of the marts: `schema` when given, else the command's --schema (see
+    using_schema), else <target schema>_aiue from the target's output in profiles.yml
+    (main_aiue for DuckDB)."""
+    schema = schema or _COMMAND_SCHEMA.get()
     if schema:
         return checked_schema(schema)
     return engine(target).mart_schema()
+
+
+@contextmanager
+def using_schema(schema: str | None) -> Iterator[None]:
+    """Within the block, the marts are read from `schema` (None: from the profile)."""
+    token = _COMMAND_SCHEMA.set(checked_schema(schema) if schema else None)
+    try:
+        yield
+    finally:
+        _COMMAND_SCHEMA.reset(token)
 
 
 def query(

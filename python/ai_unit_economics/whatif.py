@@ -517,7 +517,7 @@ def add_arguments(commands: argparse._SubParsersAction) -> None:
     parser = commands.add_parser(
         "whatif", help="a feature's cost per success if it ran on another model"
     )
-    add_warehouse_options(parser, reads=False)
+    add_warehouse_options(parser)
     parser.add_argument("--feature", required=True, help="feature_tag")
     parser.add_argument(
         "--model", required=True, help="candidate model, as the price seed names it"
