@@ -12,7 +12,8 @@
 {%- set kept_columns = ['trace_id', 'span_id', 'parent_span_id', 'intent_id', 'conversation_id',
     'response_id', 'user_id', 'span_name', 'service_name', 'provider_name', 'request_model',
     'response_model', 'operation_name', 'status_code', 'error_type', 'tool_name', 'feature_tag',
-    'prompt_version', 'reported_cost_currency'] + counts + ['reported_cost', 'started_at',
+    'prompt_version'] + ai_unit_economics.passthrough_column_names() + ['reported_cost_currency']
+    + counts + ['reported_cost', 'started_at',
     'ended_at', 'is_intent_id_inferred', 'is_operation_inferred', 'source_layout',
     'source_row_number', 'source_file'] -%}
 {%- set raw_columns = ['status_code', 'start_time', 'end_time', 'reported_cost'] + counts -%}
