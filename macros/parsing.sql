@@ -70,6 +70,8 @@
   {%- set year = 'cast(substr(' ~ expression ~ ', 1, 4) as integer)' -%}
   {%- set month = 'cast(substr(' ~ expression ~ ', 6, 2) as integer)' -%}
   {%- set day = 'cast(substr(' ~ expression ~ ', 9, 2) as integer)' -%}
+  {#- the offset checks read only the time of day: a date's own '-30' is not an offset -#}
+  {%- set time_part = 'substr(' ~ expression ~ ', 12)' -%}
   ({{ year }} >= 1
     and {{ month }} between 1 and 12
     and {{ day }} between 1 and case
@@ -81,8 +83,8 @@
     and ({{ dbt.length(expression) }} < 13 or substr({{ expression }}, 12, 2) <= '23')
     and ({{ dbt.length(expression) }} < 16 or substr({{ expression }}, 15, 2) <= '59')
     and (substr({{ expression }}, 17, 1) <> ':' or substr({{ expression }}, 18, 2) <= '59')
-    and not {{ ai_unit_economics.regex_matches(expression, '[+-]([2-9][0-9]|1[5-9])(:?[0-9]{2})?$') }}
-    and not {{ ai_unit_economics.regex_matches(expression, '[+-][0-9]{2}:?[6-9][0-9]$') }})
+    and not {{ ai_unit_economics.regex_matches(time_part, '[+-]([2-9][0-9]|1[5-9])(:?[0-9]{2})?$') }}
+    and not {{ ai_unit_economics.regex_matches(time_part, '[+-][0-9]{2}:?[6-9][0-9]$') }})
 {%- endmacro %}
 
 {% macro parse_boolean(expression) -%}
