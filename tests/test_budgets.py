@@ -88,7 +88,7 @@ def test_crossing_the_error_threshold_fails_the_build(tmp_path: Path) -> None:
     assert row["status"] == "error"
 
 
-def test_bad_budget_rows_fail_a_named_test(tmp_path: Path) -> None:
+def test_bad_budget_rows_are_named(tmp_path: Path) -> None:
     data = with_budgets(
         tmp_path,
         'typo,feature,support,month,total_cost,"1,5",,,USD,2026-01-01,,\n'
@@ -96,9 +96,16 @@ def test_bad_budget_rows_fail_a_named_test(tmp_path: Path) -> None:
     )
     with pytest.raises(BuildError) as failure:
         run_pipeline(data, tmp_path / "aiue.duckdb")
-    message = str(failure.value)
-    assert "parsed_stg_aiue__seed_budgets_limit_amount__raw_limit_amount" in message
-    assert "accepted_values_stg_aiue__seed_budgets_scope" in message
+    # An unknown scope fails a named test; a cell that is not a number is a rejected seed row.
+    assert "accepted_values_stg_aiue__seed_budgets_scope" in str(failure.value)
+    failed = Build(data, tmp_path / ".aiue" / "failed" / "aiue.duckdb")
+    rejected = failed.records(
+        f"select seed_row_number, rejection_column, rejection_value "
+        f"from {MARTS}.aiue__rejected_seed_rows where seed_name = 'aiue_budgets'"
+    )
+    assert rejected == [
+        {"seed_row_number": 1, "rejection_column": "limit_amount", "rejection_value": "1,5"}
+    ]
 
 
 def test_aiue_budget_prints_status_and_fails_on_request(
