@@ -145,11 +145,11 @@ def test_a_killed_run_leaves_the_previous_build_and_a_rerun_equals_a_clean_build
     db = published_copy(clean["A"], tmp_path / "w")
     staging = db.parent / ".aiue" / "staging" / db.name
     for point in ("load", "model", "test", "publish"):
-        run = paused_run(point, "--input", inputs["B"], "--db", db)
+        run = paused_run(point, "--full-refresh", "--input", inputs["B"], "--db", db)
         if point == "test":
             # Meanwhile: readers get the published build, a second run is turned away.
             assert metrics(db) == clean["A"]["metrics"]
-            second = aiue("run", "--input", inputs["A"], "--db", db)
+            second = aiue("run", "--full-refresh", "--input", inputs["A"], "--db", db)
             assert second.returncode == 2, second.stderr
             assert f"is being built by another run (pid {run.pid}" in second.stderr
             assert "--wait SECONDS" in second.stderr and "Traceback" not in second.stderr
@@ -157,7 +157,7 @@ def test_a_killed_run_leaves_the_previous_build_and_a_rerun_equals_a_clean_build
         assert staging.exists(), f"killed at {point}: the staging file should be left over"
         assert metrics(db) == clean["A"]["metrics"], f"killed at {point}"
         assert marts(db) == clean["A"]["marts"], f"killed at {point}"
-    rerun = aiue("run", "--quiet", "--input", inputs["B"], "--db", db)
+    rerun = aiue("run", "--quiet", "--full-refresh", "--input", inputs["B"], "--db", db)
     assert rerun.returncode == 0, rerun.stderr
     assert metrics(db) == clean["B"]["metrics"]
     assert marts(db) == clean["B"]["marts"]
@@ -173,7 +173,16 @@ def test_two_runs_at_once_publish_the_one_that_reported_success(
     db = published_copy(clean["A"], tmp_path / "w")
     runs = {
         name: subprocess.Popen(
-            [str(AIUE), "run", "--quiet", "--input", str(inputs[name]), "--db", str(db)],
+            [
+                str(AIUE),
+                "run",
+                "--quiet",
+                "--full-refresh",
+                "--input",
+                str(inputs[name]),
+                "--db",
+                str(db),
+            ],
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,
@@ -261,14 +270,14 @@ def test_a_failed_data_test_leaves_the_previous_build(
         + "\n",
         encoding="utf-8",
     )
-    result = aiue("run", "--input", bad, "--db", db)
+    result = aiue("run", "--full-refresh", "--input", bad, "--db", db)
     assert result.returncode == 3, result.stderr
     failed = db.parent / ".aiue" / "failed" / db.name
     assert "Nothing was published: the previous build is unchanged" in result.stderr
     assert str(failed) in result.stderr and failed.exists()
     assert metrics(db) == clean["A"]["metrics"]
     assert marts(db) == clean["A"]["marts"]
-    rerun = aiue("run", "--quiet", "--input", FIXTURES / "small", "--db", db)
+    rerun = aiue("run", "--quiet", "--full-refresh", "--input", FIXTURES / "small", "--db", db)
     assert rerun.returncode == 0, rerun.stderr
     assert not failed.exists()  # a successful publish clears it
 
