@@ -2,6 +2,11 @@
     ('' and literal NULL become null), numbers, timestamps and spellings parsed the same way
     on every engine, tag values read from Tags. raw_* keep what was given so a rejection can
     name the bad value. Without a focus_costs table the model is empty. -#}
+{#- A table, not a view like the other staging models: it is read by the classified charges,
+    the allocated-costs mart and three data tests, and on Spark each read of the view
+    re-generated code for the ~50-column cleaning and hash; a group by (source_file,
+    row_hash) over the view ran out of a 2 GB driver's heap on an empty table. -#}
+{{ config(materialized='table') }}
 {%- set relation = ai_unit_economics.focus_relation() -%}
 {%- set columns = ai_unit_economics.source_columns_by_lower_name(relation) -%}
 {%- set text_columns = {
