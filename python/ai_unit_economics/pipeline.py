@@ -252,7 +252,8 @@ def build_notes(target: str, db_path: Path) -> list[str]:
     )
     if unpriced:
         named = ", ".join(
-            f"{provider}/{model} ({calls:,} calls)" for provider, model, calls in unpriced[:5]
+            f"{provider}/{model} ({calls:,} call{'s' if calls != 1 else ''})"
+            for provider, model, calls in unpriced[:5]
         )
         more = f" and {len(unpriced) - 5} more" if len(unpriced) > 5 else ""
         notes.append(
