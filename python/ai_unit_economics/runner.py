@@ -107,6 +107,7 @@ def run_dbt(
         "none",
         "--log-level-file",
         "debug",
+        "--no-use-colors",  # plain text in the log file and in the failure lines quoted from it
         "--vars",
         json.dumps(all_vars),
         *(extra_args or []),
