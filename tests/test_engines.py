@@ -249,6 +249,7 @@ class EngineBuild:
     raw: dict[str, tuple[list[str], list[tuple[Any, ...]]]]
     metrics: list[dict[str, Any]]
     test_results: dict[str, str] = field(default_factory=dict)  # dbt data test -> status
+    unit_test_results: dict[str, str] = field(default_factory=dict)  # model.unit test -> status
 
 
 def dump(target: str, db_path: Path | None = None) -> dict[str, Any]:
@@ -288,6 +289,27 @@ def data_test_results(work: Path) -> dict[str, str]:
     }
 
 
+def unit_test_results(work: Path) -> dict[str, str]:
+    """`model.unit_test` -> status, from the run's run_results.json."""
+    results = json.loads((work / ".aiue" / "target" / "run_results.json").read_text())
+    return {
+        ".".join(item["unique_id"].split(".")[2:]): item["status"]
+        for item in results["results"]
+        if item["unique_id"].startswith("unit_test.")
+    }
+
+
+def defined_unit_tests() -> set[str]:
+    """`model.unit_test` of every unit test in the package's model YAML."""
+    import yaml
+
+    return {
+        f"{test['model']}.{test['name']}"
+        for path in (ROOT / "models").rglob("*.yml")
+        for test in (yaml.safe_load(path.read_text()) or {}).get("unit_tests") or []
+    }
+
+
 @contextlib.contextmanager
 def environment(values: dict[str, str]) -> Iterator[None]:
     saved = {name: os.environ.get(name) for name in values}
@@ -306,11 +328,27 @@ def build_in_process(target: str, data: Path, work: Path, env: dict[str, str]) -
     db_path = work / "aiue.duckdb"
     with environment(env):
         started = time.monotonic()
-        assert aiue(["run", "--input", str(data), "--target", target, "--db", str(db_path)]) == 0
+        run = [
+            "run",
+            "--unit-tests",
+            "--input",
+            str(data),
+            "--target",
+            target,
+            "--db",
+            str(db_path),
+        ]
+        assert aiue(run) == 0
         seconds = time.monotonic() - started
         dumped = dump(target, db_path if target == "duckdb" else None)
     print(f"\n{target} build: {seconds:.1f} s")
-    return EngineBuild(target, seconds, **dumped, test_results=data_test_results(work))
+    return EngineBuild(
+        target,
+        seconds,
+        **dumped,
+        test_results=data_test_results(work),
+        unit_test_results=unit_test_results(work),
+    )
 
 
 def run_child(args: list[str], cwd: Path, env: dict[str, str], what: str) -> None:
@@ -345,8 +383,13 @@ def spark_build(
     work = tmp_path_factory.mktemp("spark")
     db_path, out = work / "aiue.duckdb", work / "dump.pickle"
     started = time.monotonic()
-    run = [sys.executable, "-m", "ai_unit_economics.cli", "run", "--input", str(engine_input)]
-    run_child([*run, "--target", "spark", "--db", str(db_path)], work, spark_engine, "spark run")
+    run = [sys.executable, "-m", "ai_unit_economics.cli", "run", "--unit-tests"]
+    run_child(
+        [*run, "--input", str(engine_input), "--target", "spark", "--db", str(db_path)],
+        work,
+        spark_engine,
+        "spark run",
+    )
     seconds = time.monotonic() - started
     run_child(
         [sys.executable, "-c", DUMP_SCRIPT, str(ROOT), "spark", str(out)],
@@ -359,7 +402,13 @@ def spark_build(
     )
     with out.open("rb") as handle:
         dumped = pickle.load(handle)
-    return EngineBuild("spark", seconds, **dumped, test_results=data_test_results(work))
+    return EngineBuild(
+        "spark",
+        seconds,
+        **dumped,
+        test_results=data_test_results(work),
+        unit_test_results=unit_test_results(work),
+    )
 
 
 ENGINES = ["duckdb", "postgres", "spark"]
@@ -371,6 +420,25 @@ def engine_build(request: pytest.FixtureRequest, engine: str) -> EngineBuild:
 
 
 # --- tests: the same numbers everywhere ------------------------------------------------------
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_every_unit_test_passes_on_every_engine(
+    request: pytest.FixtureRequest, engine: str
+) -> None:
+    """`aiue run --unit-tests` runs each dbt unit test in the models' YAML, and each passes."""
+    defined = defined_unit_tests()
+    assert len(defined) >= 11
+    results = engine_build(request, engine).unit_test_results
+    assert set(results) == defined
+    assert {name for name, status in results.items() if status != "pass"} == set()
+
+
+def test_a_run_leaves_the_unit_tests_out(scenario_build: Any) -> None:
+    """A production `aiue run` runs the data tests on the data, not the package's own unit
+    tests on fixed rows (dbt's advice: unit tests belong in development and CI)."""
+    assert unit_test_results(scenario_build.db_path.parent) == {}
+    assert len(data_test_results(scenario_build.db_path.parent)) > 100
 
 
 @pytest.mark.parametrize("engine", OTHER_ENGINES)

@@ -152,6 +152,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="rebuild from this folder alone; without it, a database an earlier run built "
         "keeps its data and the folder is appended as new data",
     )
+    run.add_argument(
+        "--unit-tests",
+        action="store_true",
+        help="also run the package's dbt unit tests (its rules on fixed rows, for package "
+        "development and CI; the data tests on your data always run)",
+    )
     add_warehouse_options(run, reads=False)
     run.add_argument(
         "--wait",
@@ -354,7 +360,12 @@ def _run(args: argparse.Namespace) -> int:
         from .pipeline import run_pipeline
 
         run_pipeline(
-            args.input, args.db, args.target, wait=args.wait, full_refresh=args.full_refresh
+            args.input,
+            args.db,
+            args.target,
+            wait=args.wait,
+            full_refresh=args.full_refresh,
+            unit_tests=args.unit_tests,
         )
     elif args.command == "demo":
         from .pipeline import run_demo

@@ -22,13 +22,16 @@ def run_pipeline(
     variables: dict[str, object] | None = None,
     wait: float = DEFAULT_WAIT_SECONDS,
     full_refresh: bool = False,
+    unit_tests: bool = False,
 ) -> dict[str, int]:
     """Load the input folder, apply seed overrides, and `dbt build` (with package `variables`
     on top of what the folder implies), holding the run lock (waiting up to `wait` seconds)
     and publishing the build only when every model and test passed. On a database an earlier
     run built, the folder is new data appended to what is there, unless full_refresh (rebuild
-    from this folder alone). Returns the row count of each raw table loaded. Raises
-    UnusableInputError when the spans gave nothing to cost."""
+    from this folder alone). The package's dbt unit tests (its own rules on fixed rows, not
+    on the data) run only with unit_tests, as dbt advises for production builds. Returns the
+    row count of each raw table loaded. Raises UnusableInputError when the spans gave nothing
+    to cost."""
     inputs = find_inputs(input_dir)
     overrides = seed_overrides(input_dir)
     warehouse = engine(target)
@@ -39,7 +42,7 @@ def run_pipeline(
             counts = warehouse.load(inputs, staged.db_path, staged.raw_schema, append)
         UI.info(f"Loaded {describe_loaded(inputs, counts)} into {warehouse.describe(db_path)}")
         fault_point("load")
-        _build(target, staged, inputs, overrides, variables, append)
+        _build(target, staged, inputs, overrides, variables, append, unit_tests)
         warehouse.publish(staged)
     for line in build_notes(target, db_path):
         UI.note(line)
@@ -53,6 +56,7 @@ def _build(
     overrides: list[Path],
     variables: dict[str, object] | None,
     append: bool,
+    unit_tests: bool,
 ) -> None:
     """`dbt build` into the staged place; a failure sets the staged build aside and says
     that the published one is unchanged."""
@@ -69,7 +73,10 @@ def _build(
                 work_dir=work_dir_for(staged.published_path),
                 seed_dir=seed_dir,
                 variables={**input_vars(inputs), **staged.variables, **(variables or {})},
-                extra_args=None if append else ["--full-refresh"],
+                extra_args=[
+                    *([] if append else ["--full-refresh"]),
+                    *([] if unit_tests else ["--exclude-resource-type", "unit_test"]),
+                ],
                 callbacks=[progress, FaultCallback()],
             )
     except BuildError as error:
