@@ -399,9 +399,10 @@ def schemas(target: str, env: dict[str, str], db: Path) -> set[str]:
 
 
 # Where the run of B is killed: Postgres inside the swap transaction (before its commit);
-# Spark once B is loaded into its own databases (a Spark build of even the small fixture takes
-# minutes on a shared machine, so one partial build, not two; the view re-pointing itself is
-# what the re-run exercises).
+# Spark once B is loaded into its own databases. A Spark build of even the small fixture takes
+# minutes on these machines, so Spark's case has one build: it starts with no build of A, and
+# B's re-run after the kill exercises the lock, the view re-pointing and the clean-up of the
+# killed run's databases. Postgres builds A first and checks the kill leaves A's numbers.
 KILL_AT = {"postgres": "publish", "spark": "load"}
 
 
@@ -413,16 +414,18 @@ def test_lock_and_atomic_swap_on_other_engines(
     inputs: dict[str, Path],
     tmp_path: Path,
 ) -> None:
-    """Build A; a run of B paused (KILL_AT) holds the lock, so a second run exits 2 naming it;
-    SIGKILLed there, the metrics are A's; a re-run publishes B with DuckDB's numbers for B,
-    and no staging is left over."""
+    """A run of B paused (KILL_AT) holds the lock, so a second run exits 2 naming it;
+    SIGKILLed there, the published build is unchanged (Postgres: A's numbers); a re-run
+    publishes B with DuckDB's numbers for B, and no staging is left over."""
     env = request.getfixturevalue("postgres_env" if target == "postgres" else "spark_publish_env")
     db = tmp_path / "aiue.duckdb"  # where .aiue/ (dbt's target and logs) goes
     run = ("--target", target, "--db", db)
-    first = aiue("run", "--quiet", *run, "--input", inputs["A"], env=env)
-    assert first.returncode == 0, first.stderr
-    built_a = metrics(db, env, target)
-    assert same_numbers(built_a, clean["A"]["metrics"])
+    built_a = None
+    if target == "postgres":
+        first = aiue("run", "--quiet", *run, "--input", inputs["A"], env=env)
+        assert first.returncode == 0, first.stderr
+        built_a = metrics(db, env, target)
+        assert same_numbers(built_a, clean["A"]["metrics"])
 
     paused = paused_run(KILL_AT[target], *run, "--input", inputs["B"], env=env)
     second = aiue("run", *run, "--input", inputs["A"], env=env)
@@ -430,12 +433,13 @@ def test_lock_and_atomic_swap_on_other_engines(
     assert f"is being built by another run (pid {paused.pid}" in second.stderr
     assert "Traceback" not in second.stderr
     sigkill(paused)
-    assert metrics(db, env, target) == built_a
+    if built_a is not None:
+        assert metrics(db, env, target) == built_a
 
     rerun = aiue("run", "--quiet", *run, "--input", inputs["B"], env=env)
     assert rerun.returncode == 0, rerun.stderr
     assert same_numbers(metrics(db, env, target), clean["B"]["metrics"])
     left = schemas(target, env, db)
     assert not [name for name in left if name.endswith(("__staging", "__previous"))], left
-    if target == "spark":  # one build's databases: the published one's
+    if target == "spark":  # one build's databases: the published one's, not the killed run's
         assert len([name for name in left if "__g" in name]) == 2, left
