@@ -16,10 +16,8 @@ import csv
 import io
 import json
 import math
-import pickle
 import re
 import shutil
-import sys
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -35,7 +33,7 @@ from ai_unit_economics.cli import main as aiue
 from ai_unit_economics.warehouse import mart_schema, query
 from tests.conftest import Build, build
 from tests.mart_comparison import differences, keyed, same_value
-from tests.test_engines import environment, run_child
+from tests.test_engines import environment
 from tests.test_semantic_layer import copy_project, db_copy, dbt, mf_query
 
 pytestmark = pytest.mark.dbt
@@ -229,19 +227,6 @@ def postgres_dump(postgres_server: Any, tmp_path_factory: pytest.TempPathFactory
         args = ["run", "--input", str(FIXTURE), "--target", "postgres"]
         assert aiue([*args, "--db", str(work / "aiue.duckdb")]) == 0
         return dump("postgres")
-
-
-@pytest.fixture(scope="module")
-def spark_dump(spark_engine: dict[str, str], tmp_path_factory: pytest.TempPathFactory) -> dict:
-    work = tmp_path_factory.mktemp("passthrough_spark")
-    out = work / "dump.pickle"
-    run = [sys.executable, "-m", "ai_unit_economics.cli", "run", "--input", str(FIXTURE)]
-    run_child([*run, "--target", "spark", "--db", str(work / "aiue.duckdb")], work,
-              spark_engine, "spark run")  # fmt: skip
-    run_child([sys.executable, "-c", DUMP_SCRIPT, str(ROOT), "spark", str(out)], work,
-              spark_engine, "spark read-back")  # fmt: skip
-    with out.open("rb") as handle:
-        return pickle.load(handle)
 
 
 # --- the marts --------------------------------------------------------------------------------
@@ -462,7 +447,9 @@ def test_metrics_by_a_users_dimension(user_var_build: Build) -> None:
 # --- every engine -----------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("engine", ["postgres", "spark"])
+# Postgres only (CI time: a Spark build takes minutes here). On Spark the default pass-through
+# column tenant_id is in the marts tests/test_engines.py compares, but null there.
+@pytest.mark.parametrize("engine", ["postgres"])
 def test_every_engine_gives_the_same_rows(
     request: pytest.FixtureRequest, duckdb_dump: dict[str, Any], engine: str
 ) -> None:

@@ -403,10 +403,11 @@ def schemas(target: str, env: dict[str, str], db: Path) -> set[str]:
 # minutes on these machines, so Spark's case has one build: it starts with no build of A, and
 # B's re-run after the kill exercises the lock, the view re-pointing and the clean-up of the
 # killed run's databases. Postgres builds A first and checks the kill leaves A's numbers.
+# Spark's case is not in the suite (CI time); run it with parametrize target "spark".
 KILL_AT = {"postgres": "publish", "spark": "load"}
 
 
-@pytest.mark.parametrize("target", ["postgres", "spark"])
+@pytest.mark.parametrize("target", ["postgres"])  # Spark: see KILL_AT
 def test_lock_and_atomic_swap_on_other_engines(
     request: pytest.FixtureRequest,
     target: str,
