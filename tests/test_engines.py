@@ -40,6 +40,7 @@ from ai_unit_economics.cli import main as aiue
 from ai_unit_economics.project import RAW_SCHEMA
 from ai_unit_economics.synthetic import generate
 from ai_unit_economics.warehouse import mart_schema, query
+from tests.harness.unit_tests import defined_unit_tests
 from tests.mart_comparison import MARTS, REL_TOL, differences, keyed, keyed_records
 
 pytestmark = pytest.mark.dbt
@@ -296,17 +297,6 @@ def unit_test_results(work: Path) -> dict[str, str]:
         ".".join(item["unique_id"].split(".")[2:]): item["status"]
         for item in results["results"]
         if item["unique_id"].startswith("unit_test.")
-    }
-
-
-def defined_unit_tests() -> set[str]:
-    """`model.unit_test` of every unit test in the package's model YAML."""
-    import yaml
-
-    return {
-        f"{test['model']}.{test['name']}"
-        for path in (ROOT / "models").rglob("*.yml")
-        for test in (yaml.safe_load(path.read_text()) or {}).get("unit_tests") or []
     }
 
 

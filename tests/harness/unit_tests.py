@@ -1,0 +1,18 @@
+"""The dbt unit tests the package defines, read from its models' YAML."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import yaml
+
+MODELS = Path(__file__).resolve().parents[2] / "models"
+
+
+def defined_unit_tests() -> set[str]:
+    """`model.unit_test` of every unit test in the package's model YAML."""
+    return {
+        f"{test['model']}.{test['name']}"
+        for path in MODELS.rglob("*.yml")
+        for test in (yaml.safe_load(path.read_text()) or {}).get("unit_tests") or []
+    }
