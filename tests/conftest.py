@@ -98,3 +98,19 @@ def whatif_build(tmp_path_factory: pytest.TempPathFactory) -> Build:
     """tests/fixtures/whatif: a model swap and budgets worked out by hand (see its README)."""
     root = tmp_path_factory.mktemp("whatif")
     return build(FIXTURES / "whatif", root / "aiue.duckdb")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Files marked `spark`, then `postgres`, before the rest: `make test` hands the suite to
+    its workers a file at a time, so the longest files begin before the short ones."""
+
+    def weight(item: pytest.Item) -> int:
+        return (
+            2
+            if item.get_closest_marker("spark")
+            else 1
+            if item.get_closest_marker("postgres")
+            else 0
+        )
+
+    items.sort(key=lambda item: -weight(item))

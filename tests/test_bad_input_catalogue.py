@@ -21,7 +21,7 @@ from ai_unit_economics.warehouse import mart_schema, query
 from .conftest import FIXTURES
 from .test_engines import ROOT, environment
 
-pytestmark = pytest.mark.dbt
+pytestmark = [pytest.mark.dbt, pytest.mark.spark]
 
 HOSTILE = FIXTURES / "hostile"
 TS = "is not an ISO-8601 timestamp or epoch number: "

@@ -43,7 +43,7 @@ from ai_unit_economics.warehouse import mart_schema, query
 from tests.harness.unit_tests import defined_unit_tests
 from tests.mart_comparison import MARTS, REL_TOL, differences, keyed, keyed_records
 
-pytestmark = pytest.mark.dbt
+pytestmark = [pytest.mark.dbt, pytest.mark.spark]
 
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent

@@ -25,6 +25,8 @@ from ai_unit_economics.warehouse import mart_schema, query
 from tests.mart_comparison import MARTS, differences, keyed
 from tests.test_engines import environment
 
+pytestmark = [pytest.mark.dbt, pytest.mark.postgres]
+
 # Where a row was read from: the one thing that differs between loading a day's file and
 # loading all the data in one file.
 SOURCE_COLUMNS = {"source_file", "source_row_number"}

@@ -40,7 +40,7 @@ from ai_unit_economics.cli import main as aiue
 from tests.harness.unit_tests import defined_unit_tests
 from tests.mart_comparison import MARTS, REL_TOL, differences, keyed
 
-pytestmark = pytest.mark.dbt
+pytestmark = [pytest.mark.dbt, pytest.mark.postgres]
 
 ROOT = Path(__file__).resolve().parents[1]
 PROJECT = ROOT / "integration_tests"

@@ -36,7 +36,7 @@ from tests.mart_comparison import differences, keyed, same_value
 from tests.test_engines import environment
 from tests.test_semantic_layer import copy_project, db_copy, dbt, mf_query
 
-pytestmark = pytest.mark.dbt
+pytestmark = [pytest.mark.dbt, pytest.mark.postgres]
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURE = ROOT / "tests" / "fixtures" / "passthrough"

@@ -30,7 +30,7 @@ from ai_unit_economics.warehouse import mart_schema, query
 from .mart_comparison import differences, keyed
 from .test_engines import data_test_results, environment, run_child
 
-pytestmark = pytest.mark.dbt
+pytestmark = [pytest.mark.dbt, pytest.mark.spark]
 
 ROOT = Path(__file__).resolve().parents[1]
 TELEMETRY = ROOT / "tests" / "fixtures" / "telemetry"
