@@ -26,14 +26,14 @@ browser:
 	@command -v chromium >/dev/null 2>&1 || test -x /usr/bin/chromium || \
 		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium)
 
-# The suite a file at a time over TEST_WORKERS processes (pytest-xdist); the builds wait on
-# disk and on each other's processes enough that three keep two cores busy.
+# The suite a file at a time over TEST_WORKERS processes (pytest-xdist), in the order
+# tests/conftest.py gives (longest files first), not xdist's order by test count.
 TEST_WORKERS ?= 3
 
 test: $(VENV)/.installed-dev browser
 	$(BIN)/ruff check python tests
 	$(BIN)/ruff format --check python tests
-	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile --durations=20
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile --no-loadscope-reorder --durations=20
 
 # Prints the full build's time as a ratio of a one-statement lower bound, same run, same data.
 bench: $(VENV)/.installed

@@ -100,17 +100,17 @@ def whatif_build(tmp_path_factory: pytest.TempPathFactory) -> Build:
     return build(FIXTURES / "whatif", root / "aiue.duckdb")
 
 
+FILE_WEIGHTS = {"spark": 3, "postgres": 2, "dbt": 1}
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Files marked `spark`, then `postgres`, before the rest: `make test` hands the suite to
-    its workers a file at a time, so the longest files begin before the short ones."""
+    """Files that build on Spark, then on Postgres, then the other files marked `dbt`, then
+    the rest: `make test` hands the suite to its workers a file at a time in this order
+    (`--no-loadscope-reorder`), so the longest files begin first and short ones fill the end."""
 
     def weight(item: pytest.Item) -> int:
-        return (
-            2
-            if item.get_closest_marker("spark")
-            else 1
-            if item.get_closest_marker("postgres")
-            else 0
+        return max(
+            (w for mark, w in FILE_WEIGHTS.items() if item.get_closest_marker(mark)), default=0
         )
 
     items.sort(key=lambda item: -weight(item))

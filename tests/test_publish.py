@@ -28,7 +28,7 @@ from ai_unit_economics.publish import FAULT_PAUSE_ENV, FileRunLock
 
 from .conftest import FIXTURES, IN_CI
 
-pytestmark = [pytest.mark.dbt, pytest.mark.spark]
+pytestmark = [pytest.mark.dbt, pytest.mark.postgres]
 
 AIUE = Path(sys.executable).parent / "aiue"
 SCHEMA = "main_aiue"
