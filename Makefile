@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test lint format bench dist clean browser
+.PHONY: demo test lint format bench evaluate dist clean browser screenshot
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -20,6 +20,12 @@ $(VENV)/.installed-dev: pyproject.toml $(VENV)/.installed
 
 demo: $(VENV)/.installed
 	$(BIN)/aiue demo --dir demo
+
+# The README's picture of the report: `make demo`'s build, its report, a headless Chromium
+# screenshot (so it shows what a newcomer gets, with paths relative to the checkout).
+screenshot: demo browser $(VENV)/.installed-dev
+	$(BIN)/aiue report --db demo/aiue.duckdb --out demo/report.html
+	$(BIN)/python -m tests.browser demo/report.html docs/report.png
 
 # Headless Chromium for the report's browser test (Debian's package; never a browser download).
 browser:
@@ -37,7 +43,13 @@ test: $(VENV)/.installed-dev browser
 
 # Prints the full build's time as a ratio of a one-statement lower bound, same run, same data.
 bench: $(VENV)/.installed
-	$(BIN)/python -m ai_unit_economics.bench --calls $(or $(CALLS),1000000)
+	$(BIN)/python -m ai_unit_economics.devtools.bench --calls $(or $(CALLS),1000000)
+
+# dbt-project-evaluator over the package as a user's project installs it (docs/evaluator.md):
+# local copies of dbt-labs/dbt-project-evaluator and dbt-labs/dbt-utils (checkouts or git
+# directories), nothing fetched, nothing of theirs committed. Exits 1 on any warning.
+evaluate: $(VENV)/.installed
+	$(BIN)/python -m ai_unit_economics.devtools.evaluate
 
 # The wheel; it carries the dbt project, so `pip install` of it is complete.
 dist: $(BIN)/python

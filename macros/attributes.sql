@@ -2,7 +2,7 @@
     map is read on each engine, and which attribute fills which genai_spans contract column
     (the aiue_attribute_aliases seed plus the var aiue_app_attribute_keys). -#}
 
-{#- Each span layout and its staging model (stg_aiue__otel_spans unions them in this order). -#}
+{#- Each span layout and its staging model (int_aiue__spans_parsed unions them in this order). -#}
 {% macro span_layout_models() -%}
   {{ return({
     'flat': 'stg_aiue__otel_flat_spans',
@@ -37,16 +37,14 @@
   {{ return(layout in ai_unit_economics.spans_layouts()) }}
 {%- endmacro %}
 
-{#- Langfuse scores: var aiue__using_langfuse_scores, or (null) when the table exists. -#}
+{#- Langfuse scores: var aiue__using_langfuse_scores true or false; null (the default): when
+    the langfuse layout is read (the model then reads the table if it exists). -#}
 {% macro is_using_langfuse_scores() -%}
   {%- set flag = var('aiue__using_langfuse_scores', none) -%}
   {%- if flag is not none -%}
     {{ return(flag) }}
   {%- endif -%}
-  {%- if not execute -%}
-    {{ return(false) }}
-  {%- endif -%}
-  {{ return(load_relation(source('aiue', 'langfuse_scores')) is not none) }}
+  {{ return(ai_unit_economics.is_layout_enabled('langfuse')) }}
 {%- endmacro %}
 
 
@@ -191,7 +189,7 @@
 
 {#- ---------------------------------------------------------------------------------------
     Aliases: contract column <- attribute key. Read at compile time from the
-    stg_aiue__seed_attribute_aliases view (a build creates it before the layout models, which
+    aiue_attribute_aliases seed (a build loads it before the layout models, which
     depend on it), plus the application attribute keys of var aiue_app_attribute_keys (first,
     in list order). Returns, per contract column, groups of {key, value_path, values,
     passthrough} in priority order. -#}
@@ -231,22 +229,47 @@
   {{ return(by_column) }}
 {%- endmacro %}
 
+{#- The checked rows of the aiue_attribute_aliases seed, cleaned: the staging model's query,
+    and what the layout models read when they compile (from the seed, which a build loads
+    before them, so no staging model depends on another). -#}
+{% macro attribute_aliases_select() -%}
+{{ ai_unit_economics.seed_source('aiue_attribute_aliases') }},
+
+final as (
+
+    select
+        lower({{ ai_unit_economics.clean_text('contract_column') }}) as contract_column,
+        {{ ai_unit_economics.clean_text('attribute_key') }} as attribute_key,
+        {{ ai_unit_economics.clean_text('value_path') }} as value_path,
+        {{ ai_unit_economics.clean_text('when_value') }} as when_value,
+        {{ ai_unit_economics.clean_text('then_value') }} as then_value,
+        lower({{ ai_unit_economics.clean_text('convention') }}) as convention,
+        {{ ai_unit_economics.parse_integer(ai_unit_economics.clean_text('priority')) }} as priority,
+        {{ ai_unit_economics.clean_text('priority') }} as raw_priority
+    from source
+
+)
+
+select * from final
+{%- endmacro %}
+
 {% macro attribute_alias_rows() -%}
   {%- if not execute -%}
     {{ return([]) }}
   {%- endif -%}
-  {%- set relation = load_relation(ref('stg_aiue__seed_attribute_aliases')) -%}
-  {%- if relation is none -%}
+  {%- set seed = ai_unit_economics.seed_relation('aiue_attribute_aliases') -%}
+  {%- if load_relation(seed) is none -%}
     {%- if flags.WHICH in ('run', 'build') -%}
       {{ exceptions.raise_compiler_error(
-          "stg_aiue__seed_attribute_aliases is not built: run `dbt build` (or `dbt seed` and "
-          ~ "`dbt run`) so the span layouts can read the aiue_attribute_aliases seed.") }}
+          "the aiue_attribute_aliases seed is not loaded: run `dbt build` (or `dbt seed` "
+          ~ "first) so the span layouts can read it.") }}
     {%- endif -%}
     {{ return([]) }}
   {%- endif -%}
   {%- set result = run_query(
-      "select contract_column, attribute_key, priority, value_path, when_value, then_value from "
-      ~ relation ~ " where contract_column is not null and attribute_key is not null") -%}
+      "select contract_column, attribute_key, priority, value_path, when_value, then_value from ("
+      ~ ai_unit_economics.attribute_aliases_select()
+      ~ ") as aliases where contract_column is not null and attribute_key is not null") -%}
   {%- set rows = [] -%}
   {%- for row in result.rows -%}
     {%- do rows.append({
@@ -346,7 +369,7 @@
     {%- else -%}
       {%- set value = ai_unit_economics.alias_group_value(group, source) -%}
     {%- endif -%}
-    {%- if value -%}
+    {%- if value and value not in parts -%}
       {%- if group['values'] -%}
         {%- set translated -%}
           case lower({{ value }})
@@ -375,7 +398,7 @@
 
 
 {#- The genai_spans contract columns every layout model emits as raw text (raw_<name>), in
-    order; stg_aiue__otel_spans parses them. -#}
+    order; int_aiue__spans_parsed parses them. -#}
 {% macro span_contract_columns() -%}
   {{ return([
     'trace_id', 'span_id', 'parent_span_id', 'span_name', 'start_time', 'end_time',
@@ -388,7 +411,7 @@
 
 {#- Contract columns a layout can also give typed (typed_<name>, of the kind's type), when
     its source column is already a number or timestamp (Parquet, a warehouse table):
-    stg_aiue__otel_spans takes the typed value and parses raw_<name> only when it is null. -#}
+    int_aiue__spans_parsed takes the typed value and parses raw_<name> only when it is null. -#}
 {% macro span_typed_columns() -%}
   {{ return({
     'start_time': 'timestamp', 'end_time': 'timestamp',
@@ -434,7 +457,7 @@
       {%- endif -%}
     {%- endif -%}
   {%- endfor -%}
-  {{ return('cast(null as ' ~ ai_unit_economics.typed_kind_type(kind) ~ ')') }}
+  {{ return(none) }}
 {%- endmacro %}
 
 {#- A layout that is switched off: no rows, the same typed columns, no source read. -#}
@@ -450,7 +473,7 @@
     cast(null as {{ dbt.type_string() }}) as {{ column }},
     {%- endif %}
     {%- endfor %}
-  from {{ ref('stg_aiue__seed_attribute_aliases') }}
+  from {{ ref('aiue_attribute_aliases') }}
   where 1 = 0
 {%- endmacro %}
 
@@ -602,6 +625,6 @@
     cast(null as {{ dbt.type_string() }}) as attribute_value,
     cast(null as {{ dbt.type_string() }}) as source_file,
     cast(null as {{ dbt.type_bigint() }}) as source_row_number
-  from {{ ref('stg_aiue__seed_attribute_aliases') }}
+  from {{ ref('aiue_attribute_aliases') }}
   where 1 = 0
 {%- endmacro %}

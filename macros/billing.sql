@@ -183,13 +183,34 @@
 {%- endmacro %}
 
 
-{#- Whether billing input is in play: var aiue__using_focus true/false, or (default null)
-    whenever the focus_costs relation exists. -#}
+{#- Which optional inputs are in play decides which models exist (their `enabled` config):
+    a switched-off input's models are not nodes at all, and its source is not declared, so
+    the lineage is the same for every run of a configuration (no `if` around a `source()`).
+
+    FOCUS billing: var aiue__using_focus true, false, or null (the default: the models exist
+    and read the focus_costs table when it is there, empty otherwise). `aiue run` sets it
+    from the files it loaded. -#}
+{% macro is_using_focus() -%}
+  {{ return(var('aiue__using_focus', none) is not false) }}
+{%- endmacro %}
+
+{#- The GPU lease seed (aiue_gpu_rates): var aiue__using_gpu_rates (default true; `aiue run`
+    sets false when the seed has no rows). -#}
+{% macro is_using_gpu_rates() -%}
+  {{ return(var('aiue__using_gpu_rates', true) is not false) }}
+{%- endmacro %}
+
+{#- Billing allocation (buckets, shares, the invoice on the calls) runs when either billed
+    input is in play; without both, every call keeps its estimate and the reconciliation
+    lists the calls as unbilled. -#}
+{% macro is_using_billing() -%}
+  {{ return(ai_unit_economics.is_using_focus() or ai_unit_economics.is_using_gpu_rates()) }}
+{%- endmacro %}
+
+{#- The focus_costs relation to read: the declared source (always referenced, so the lineage
+    holds it), or none where var aiue__using_focus is null and the table does not exist. -#}
 {% macro focus_relation() -%}
   {%- set flag = var('aiue__using_focus', none) -%}
-  {%- if flag is not none and not flag -%}
-    {{ return(none) }}
-  {%- endif -%}
   {%- set declared = source('aiue_billing', 'focus_costs') -%}
   {%- if not execute -%}
     {{ return(declared) }}
@@ -203,7 +224,6 @@
   {%- endif -%}
   {{ return(found) }}
 {%- endmacro %}
-
 
 
 {#- amount x FX rate as money. Both sides are narrowed first so the product's scale stays

@@ -132,3 +132,43 @@
 {% macro spark__money_difference(minuend, subtrahend) -%}
   (cast({{ minuend }} as decimal(37, 15)) - cast({{ subtrahend }} as decimal(37, 15)))
 {%- endmacro %}
+
+
+{#- A CTE that several steps read is inlined into each rather than held whole in memory,
+    where the engine would otherwise materialize it (DuckDB, Postgres); Spark, Snowflake and
+    BigQuery inline CTEs already and have no such keyword. -#}
+{% macro cte_inlined() -%}
+  {{ return(adapter.dispatch('cte_inlined', 'ai_unit_economics')()) }}
+{%- endmacro %}
+
+{% macro default__cte_inlined() -%}{%- endmacro %}
+
+{% macro duckdb__cte_inlined() -%}not materialized{%- endmacro %}
+
+{% macro postgres__cte_inlined() -%}not materialized{%- endmacro %}
+
+
+{#- The value of `value` on the row whose `order_columns` (a list) come first, in one hash
+    aggregate rather than a sort of every row. The columns must be unique within the group,
+    so that several of these in one query pick the same row; a null `value` is returned as
+    null, not skipped. -#}
+{% macro arg_min(value, order_columns) -%}
+  {{ return(adapter.dispatch('arg_min', 'ai_unit_economics')(value, order_columns)) }}
+{%- endmacro %}
+
+{% macro default__arg_min(value, order_columns) -%}
+  min_by({{ value }}, struct({{ order_columns | join(', ') }}))
+{%- endmacro %}
+
+{% macro duckdb__arg_min(value, order_columns) -%}
+  arg_min_null({{ value }}, row({{ order_columns | join(', ') }}))
+{%- endmacro %}
+
+{#- Postgres has no min_by: the first of the group's values in key order. -#}
+{% macro postgres__arg_min(value, order_columns) -%}
+  (array_agg({{ value }} order by {{ order_columns | join(', ') }}))[1]
+{%- endmacro %}
+
+{% macro bigquery__arg_min(value, order_columns) -%}
+  array_agg(struct({{ value }} as value) order by {{ order_columns | join(', ') }} limit 1)[offset(0)].value
+{%- endmacro %}

@@ -271,7 +271,9 @@
   {%- set kind = (data_type or '') | string | lower | trim -%}
   {%- set base = kind.split('(')[0] | trim -%}
   {%- if base in ('bigint', 'integer', 'int', 'smallint', 'tinyint', 'int2', 'int4', 'int8',
-      'int64', 'long', 'short', 'byte', 'serial', 'bigserial') -%}
+      'int64', 'long', 'short', 'byte', 'serial', 'bigserial', 'hugeint', 'int128',
+      'ubigint', 'uinteger', 'usmallint', 'utinyint', 'uhugeint', 'uint64', 'uint32',
+      'uint16', 'uint8') -%}
     {{ return('integer') }}
   {%- elif base in ('double', 'double precision', 'float', 'float4', 'float8', 'float64', 'real') -%}
     {{ return('float') }}

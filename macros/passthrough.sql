@@ -93,7 +93,7 @@
   {{ return(groups) }}
 {%- endmacro %}
 
-{#- stg_aiue__otel_spans: each pass-through column from its raw text, through its
+{#- int_aiue__spans_parsed: each pass-through column from its raw text, through its
     transform_sql (SQL over the column's alias, as Fivetran's packages apply it). -#}
 {% macro passthrough_transformed() -%}
   {%- for column in ai_unit_economics.span_passthrough_columns() %}

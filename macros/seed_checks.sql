@@ -1,43 +1,52 @@
-{#- FinOps seeds, checked cell by cell: a cell that does not parse, a negative amount, or a
-    row that conflicts with another (the same key and start date) is rejected with the seed,
-    its data row, the column and the value (mart aiue__rejected_seed_rows); the other rows
-    still build. Each seed staging model reads only the rows that pass (seed_source). The
-    checks of every seed are declared once, here. -#}
+{#- FinOps seeds, checked cell by cell: a cell that does not parse, a negative amount, a
+    value outside its list (a usage_type typo), an amount in a currency other than the
+    reporting currency, or a row that conflicts with another (the same key and start date) is
+    rejected with the seed, its data row, the column and the value (mart
+    aiue__rejected_seed_rows); the other rows still build. Each seed staging model reads only
+    the rows that pass (seed_source). The checks of every seed are declared once, here. -#}
 
-{#- Per seed: its cells (column, kind, fixed-point type or none), and the columns that
-    identify a row (two rows with the same values there conflict; none: no such rule).
-    Kinds: amount (a number >= 0), number (any sign), integer, date. The type is the
-    (precision, scale) the staging model casts to; none: the money type. -#}
+{#- Per seed: its cells (column, kind, fixed-point type or none), the columns that identify a
+    row (two rows with the same values there conflict; none: no such rule), of which `folded`
+    are compared in any letter case because staging lower- or upper-cases them (two rows the
+    staging model would give the same key conflict here, so its key test holds for every seed
+    that builds), optionally `values` (column -> the values it may hold, compared in lower
+    case) and `currency` (true: the row's currency column, when given, must be the reporting
+    currency: these seeds are not converted; aiue_fx_rates converts billing rows only). Kinds:
+    amount (a number >= 0), number (any sign), integer, date. The type is the (precision,
+    scale) the staging model casts to; none: the money type. -#}
 {% macro seed_cell_checks() -%}
   {%- set money = none -%}
   {%- set prices = {
       'cells': [('price_per_million', 'amount', money), ('valid_from', 'date', none), ('valid_to', 'date', none)],
-      'key': ['provider', 'model', 'usage_type', 'valid_from']} -%}
+      'key': ['provider', 'model', 'usage_type', 'valid_from'], 'folded': ['provider', 'model', 'usage_type'],
+      'values': {'usage_type': ['input', 'output', 'cache_read', 'cache_write']},
+      'currency': true} -%}
   {{ return({
     'aiue_model_prices': prices,
     'aiue_model_price_overrides': prices,
     'aiue_escalation_costs': {
       'cells': [('minutes_per_ticket', 'amount', money), ('loaded_hourly_rate', 'amount', money),
                 ('cost_per_ticket', 'amount', money), ('valid_from', 'date', none), ('valid_to', 'date', none)],
-      'key': ['feature_tag', 'escalation_channel', 'valid_from']},
+      'key': ['feature_tag', 'escalation_channel', 'valid_from'], 'folded': ['escalation_channel'],
+      'currency': true},
     'aiue_review_costs': {
       'cells': [('minutes_per_review', 'amount', money), ('loaded_hourly_rate', 'amount', money),
                 ('cost_per_review', 'amount', money), ('valid_from', 'date', none), ('valid_to', 'date', none)],
-      'key': ['feature_tag', 'valid_from']},
+      'key': ['feature_tag', 'valid_from'], 'currency': true},
     'aiue_tool_costs': {
       'cells': [('cost_per_call', 'amount', money), ('valid_from', 'date', none), ('valid_to', 'date', none)],
-      'key': ['tool_name', 'valid_from']},
+      'key': ['tool_name', 'valid_from'], 'currency': true},
     'aiue_gpu_rates': {
       'cells': [('gpu_count', 'amount', (12, 4)), ('price_per_gpu_hour', 'amount', (20, 10)),
                 ('tokens_per_gpu_hour', 'amount', (20, 2)), ('valid_from', 'date', none), ('valid_to', 'date', none)],
-      'key': ['provider', 'model', 'valid_from']},
+      'key': ['provider', 'model', 'valid_from'], 'folded': ['provider', 'model'], 'currency': true},
     'aiue_fx_rates': {
       'cells': [('rate', 'amount', (38, 15)), ('rate_date', 'date', none)],
-      'key': ['currency', 'reporting_currency', 'rate_date']},
+      'key': ['currency', 'reporting_currency', 'rate_date'], 'folded': ['currency', 'reporting_currency']},
     'aiue_budgets': {
       'cells': [('limit_amount', 'amount', money), ('warn_at', 'amount', (38, 6)), ('error_at', 'amount', (38, 6)),
                 ('valid_from', 'date', none), ('valid_to', 'date', none)],
-      'key': ['budget_id', 'valid_from']},
+      'key': ['budget_id', 'valid_from'], 'currency': true},
     'aiue_focus_sku_map': {
       'cells': [('tokens_per_unit', 'amount', (20, 6)), ('priority', 'integer', none)], 'key': []},
     'aiue_provider_map': {'cells': [('priority', 'integer', none)], 'key': []},
@@ -82,11 +91,33 @@
 {% macro seed_checked(seed_name, prefix='seed_') -%}
   {%- set checks = ai_unit_economics.seed_cell_checks()[seed_name] -%}
   {%- set key = checks['key'] -%}
+  {%- set values = checks.get('values', {}) -%}
+  {%- set reporting = var('aiue_reporting_currency') | upper -%}
+  {%- set key_parts = [] -%}
+  {%- for column in key -%}
+    {%- set text = ai_unit_economics.clean_text(column) -%}
+    {%- do key_parts.append('lower(' ~ text ~ ')' if column in checks.get('folded', []) else text) -%}
+  {%- endfor -%}
   {%- set kind_words = {
       'amount': 'is not a number, or is out of range',
       'number': 'is not a number, or is out of range',
       'integer': 'is not a whole number',
       'date': 'is not a calendar date (YYYY-MM-DD)'} -%}
+  {%- set parsed = [] -%}
+  {%- for column, kind, type in checks['cells'] -%}
+    {%- do parsed.append(ai_unit_economics.clean_text(column) ~ ' as check_raw_' ~ column) -%}
+    {%- do parsed.append(ai_unit_economics.seed_cell_value(column, kind, type) ~ ' as check_' ~ column) -%}
+  {%- endfor -%}
+  {%- for column in values -%}
+    {%- do parsed.append('lower(' ~ ai_unit_economics.clean_text(column) ~ ') as check_value_' ~ column) -%}
+  {%- endfor -%}
+  {%- if checks.get('currency') -%}
+    {%- do parsed.append('upper(' ~ ai_unit_economics.clean_text('currency') ~ ') as check_currency') -%}
+  {%- endif -%}
+  {%- for name, function in [('key_rows', 'count(*)'), ('key_first_row', 'min(seed_row_number)'),
+                             ('key_last_row', 'max(seed_row_number)')] if key -%}
+    {%- do parsed.append(function ~ ' over (partition by ' ~ key_parts | join(', ') ~ ') as ' ~ name) -%}
+  {%- endfor -%}
 {{ prefix }}numbered as (
 
     select
@@ -100,18 +131,7 @@
 
     select
         {{ prefix }}numbered.*,
-        {% for column, kind, type in checks['cells'] -%}
-        {{ ai_unit_economics.clean_text(column) }} as check_raw_{{ column }},
-        {{ ai_unit_economics.seed_cell_value(column, kind, type) }} as check_{{ column }}{{ ',' if not loop.last or key }}
-        {% endfor -%}
-        {% if key -%}
-        count(*) over (partition by
-            {%- for column in key %} {{ ai_unit_economics.clean_text(column) }}{{ ',' if not loop.last }}{% endfor %}) as key_rows,
-        min(seed_row_number) over (partition by
-            {%- for column in key %} {{ ai_unit_economics.clean_text(column) }}{{ ',' if not loop.last }}{% endfor %}) as key_first_row,
-        max(seed_row_number) over (partition by
-            {%- for column in key %} {{ ai_unit_economics.clean_text(column) }}{{ ',' if not loop.last }}{% endfor %}) as key_last_row
-        {%- endif %}
+        {{ parsed | join(',\n        ') }}
     from {{ prefix }}numbered
 
 ),
@@ -127,6 +147,12 @@
             when check_{{ column }} < 0 then '{{ column }}'
             {% endif -%}
             {% endfor -%}
+            {% for column, accepted in values.items() -%}
+            when check_value_{{ column }} not in ('{{ accepted | join("', '") }}') then '{{ column }}'
+            {% endfor -%}
+            {% if checks.get('currency') -%}
+            when check_currency != '{{ reporting }}' then 'currency'
+            {% endif -%}
             {% if key -%}
             when key_rows > 1 then '{{ key | join(", ") }}'
             {%- endif %}
@@ -138,6 +164,13 @@
             when check_{{ column }} < 0 then check_raw_{{ column }}
             {% endif -%}
             {% endfor -%}
+            {% for column, accepted in values.items() -%}
+            when check_value_{{ column }} not in ('{{ accepted | join("', '") }}')
+                then {{ ai_unit_economics.clean_text(column) }}
+            {% endfor -%}
+            {% if checks.get('currency') -%}
+            when check_currency != '{{ reporting }}' then {{ ai_unit_economics.clean_text('currency') }}
+            {% endif -%}
         end as rejection_value,
         case
             {% for column, kind, type in checks['cells'] -%}
@@ -148,6 +181,18 @@
                 then {{ dbt.concat(["'" ~ column ~ " is negative: '", 'check_raw_' ~ column]) }}
             {% endif -%}
             {% endfor -%}
+            {% for column, accepted in values.items() -%}
+            when check_value_{{ column }} not in ('{{ accepted | join("', '") }}')
+                then {{ dbt.concat(["'" ~ column ~ " is not one of " ~ accepted | join(', ') ~ ": '",
+                                    ai_unit_economics.clean_text(column)]) }}
+            {% endfor -%}
+            {% if checks.get('currency') -%}
+            when check_currency != '{{ reporting }}'
+                then {{ dbt.concat(["'currency '", ai_unit_economics.clean_text('currency'),
+                                    "' is not the reporting currency " ~ reporting ~ " (var aiue_reporting_currency), and "
+                                    ~ seed_name ~ " is not converted (aiue_fx_rates converts billing rows only): give the row in "
+                                    ~ reporting ~ "'"]) }}
+            {% endif -%}
             {% if key -%}
             when key_rows > 1 then {{ dbt.concat([
                 "'conflicting rows: rows '", "cast(key_first_row as " ~ dbt.type_string() ~ ")",

@@ -11,6 +11,7 @@ import base64
 import json
 import shutil
 import subprocess
+import sys
 import tempfile
 import time
 import urllib.request
@@ -142,3 +143,25 @@ class Page:
             except subprocess.TimeoutExpired:
                 self.process.kill()
             shutil.rmtree(self.profile, ignore_errors=True)
+
+
+def main(argv: list[str]) -> int:
+    """`python -m tests.browser PAGE.html OUT.png`: the whole page as PNG (`make screenshot`
+    takes the README's picture of the report this way, from `make demo`'s build)."""
+    if len(argv) != 2:
+        print("usage: python -m tests.browser PAGE.html OUT.png", file=sys.stderr)
+        return 2
+    page = Page()
+    try:
+        page.open(Path(argv[0]))
+        page.screenshot(Path(argv[1]))
+        errors = page.console_errors()
+    finally:
+        page.close()
+    for error in errors:
+        print(f"console error: {error}", file=sys.stderr)
+    return 1 if errors else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

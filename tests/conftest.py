@@ -9,8 +9,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from ai_unit_economics.pipeline import run_pipeline
-from ai_unit_economics.synthetic import generate, generate_scenarios
+from ai_unit_economics.builder.pipeline import run_pipeline
+from ai_unit_economics.samples.synthetic import generate, generate_scenarios
 
 FIXTURES = Path(__file__).parent / "fixtures"
 IN_CI = os.environ.get("CI") == "true"

@@ -9,7 +9,7 @@ from typing import Any
 
 # Each compared mart and the columns that identify a row.
 MARTS: dict[str, tuple[str, ...]] = {
-    "aiue__llm_calls": ("call_id",),
+    "aiue__llm_calls": ("trace_id", "span_id"),
     "aiue__intents": ("intent_id",),
     "aiue__unit_economics_daily": ("unit_economics_daily_id",),
     "aiue__cost_reconciliation": ("bucket_id",),

@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 
 from ai_unit_economics.cli import main as aiue
-from ai_unit_economics.warehouse import mart_schema, query
+from ai_unit_economics.engines.warehouse import mart_schema, query
 
 from .conftest import FIXTURES
 from .test_engines import ROOT, environment
@@ -60,6 +60,11 @@ REJECTED: dict[tuple[str, int], str] = {
     "usage_type, valid_from (which one holds is ambiguous: keep one)",
     ("aiue_model_prices", 8): "price_per_million is not a number, or is out of range: "
     "99999999999999999999e5",
+    ("aiue_model_prices", 9): "currency EUR is not the reporting currency USD (var "
+    "aiue_reporting_currency), and aiue_model_prices is not converted (aiue_fx_rates converts "
+    "billing rows only): give the row in USD",
+    ("aiue_model_prices", 10): "usage_type is not one of input, output, cache_read, cache_write: "
+    "outptu",
     ("aiue_escalation_costs", 2): "minutes_per_ticket is not a number, or is out of range: ten",
     ("aiue_review_costs", 2): "valid_from is not a calendar date (YYYY-MM-DD): 2026-13-01",
 }
@@ -309,8 +314,8 @@ def test_broken_file_exits_2_naming_file_and_row(
 def test_files_that_look_odd_but_are_fine_load(tmp_path: Path) -> None:
     """A UTF-8 byte-order mark (Excel's "CSV UTF-8"), a stray quote inside a field, a quoted
     field holding the delimiter and a line break, a semicolon-separated file: all load."""
-    from ai_unit_economics.inputs import find_inputs
-    from ai_unit_economics.loaders import load_duckdb
+    from ai_unit_economics.ingest.inputs import find_inputs
+    from ai_unit_economics.ingest.loaders import load_duckdb
 
     folder = tmp_path / "input"
     folder.mkdir()
@@ -331,7 +336,7 @@ def test_files_that_look_odd_but_are_fine_load(tmp_path: Path) -> None:
 
 
 def test_a_bom_seed_copy_is_read_by_its_header(tmp_path: Path) -> None:
-    from ai_unit_economics.inputs import seed_overrides
+    from ai_unit_economics.ingest.inputs import seed_overrides
 
     seeds = tmp_path / "seeds"
     seeds.mkdir()

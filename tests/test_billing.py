@@ -18,10 +18,14 @@ from pathlib import Path
 import pytest
 
 from ai_unit_economics.cli import main as aiue
-from ai_unit_economics.reconciliation import reconciliation_by_provider, render_reconciliation
-from ai_unit_economics.synthetic import generate
+from ai_unit_economics.finops.reconciliation import (
+    reconciliation_by_provider,
+    render_reconciliation,
+)
+from ai_unit_economics.samples.synthetic import generate
 
 from .conftest import FIXTURES, Build, build
+from .harness.docs import column_doc_gaps
 
 MARTS = "main_aiue"
 SAMPLE = FIXTURES / "focus" / "focus_1.0_sample.csv"
@@ -43,7 +47,7 @@ def test_every_sample_row_is_staged_or_rejected_with_a_reason(focus_sample_build
     rows = len(sample_rows())
     assert rows == 1000
     [(staged, ids)] = focus_sample_build.query(
-        f"select count(*), count(distinct focus_cost_id) from {MARTS}.stg_aiue__focus_costs"
+        f"select count(*), count(distinct focus_cost_id) from {MARTS}_staging.stg_aiue__focus_costs"
     )
     assert staged == ids == rows
     [(counted,)] = focus_sample_build.query(
@@ -53,7 +57,7 @@ def test_every_sample_row_is_staged_or_rejected_with_a_reason(focus_sample_build
     rejected = focus_sample_build.records(f"select * from {MARTS}.aiue__rejected_focus_costs")
     assert all(row["rejection_reason"] for row in rejected)
     [(valid,)] = focus_sample_build.query(
-        f"select count(*) from {MARTS}.int_aiue__focus_costs_classified "
+        f"select count(*) from {MARTS}_intermediate.int_aiue__focus_costs_classified "
         "where rejection_reason is null"
     )
     assert valid + len(rejected) == rows
@@ -66,7 +70,7 @@ def test_sample_totals_per_provider_equal_the_csvs_own_sums(focus_sample_build: 
         expected[row["ProviderName"]][1] += Decimal(row["EffectiveCost"])
     staged = focus_sample_build.query(
         f"select provider_name, sum(billed_cost), sum(effective_cost) "
-        f"from {MARTS}.stg_aiue__focus_costs group by provider_name"
+        f"from {MARTS}_staging.stg_aiue__focus_costs group by provider_name"
     )
     assert {name: [billed, effective] for name, billed, effective in staged} == expected
     assert expected["AWS"] == [Decimal("18.0066386184"), Decimal("13")]
@@ -83,7 +87,7 @@ def test_sample_quirks_are_normalised(focus_sample_build: Build) -> None:
             count(*) filter (where tags like '{{%') as json_tags,
             min(charge_date) as first_day,
             max(charge_date) as last_day
-        from {MARTS}.stg_aiue__focus_costs
+        from {MARTS}_staging.stg_aiue__focus_costs
     """)
     assert row["lower_case_based"] == 0 and row["usage_based"] == 999
     assert row["literal_nulls_left"] == 0 and row["unparsed_starts"] == 0
@@ -154,8 +158,8 @@ def test_prices_hold_from_their_day_and_negotiated_rates_win(billing_build: Buil
         row["span_id"]: row
         for row in billing_build.records(f"""
             select span_id, input_price_per_token, output_price_per_token,
-                   cache_read_price_per_token, has_negotiated_price, estimated_cost
-            from {MARTS}.aiue__llm_calls
+                   cache_read_price_per_token, has_negotiated_price, token_cost as estimated_cost
+            from {MARTS}_intermediate.int_aiue__calls_priced
         """)
     }
     assert prices["span-c1"]["input_price_per_token"] == money("0.000005")  # before 10-01
@@ -562,3 +566,8 @@ def test_a_snapshot_model_is_priced_and_billed_as_its_family(tmp_path: Path) -> 
         f"select sum(unallocated_cost) from {MARTS}.aiue__cost_reconciliation"
     )
     assert unallocated == 0
+
+
+def test_every_built_column_is_documented(billing_build: Build) -> None:
+    """The billing models, GPU leases and the call path, as this build holds them."""
+    assert column_doc_gaps(billing_build.query) == []

@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
+from ai_unit_economics.builder.pipeline import run_pipeline
 from ai_unit_economics.cli import main as aiue
 from ai_unit_economics.errors import BuildError
-from ai_unit_economics.pipeline import run_pipeline
 
 from .conftest import FIXTURES, Build
 
@@ -96,8 +96,12 @@ def test_bad_budget_rows_are_named(tmp_path: Path) -> None:
     )
     with pytest.raises(BuildError) as failure:
         run_pipeline(data, tmp_path / "aiue.duckdb")
-    # An unknown scope fails a named test; a cell that is not a number is a rejected seed row.
-    assert "accepted_values_stg_aiue__seed_budgets_scope" in str(failure.value)
+    # An unknown scope fails the seed's row checks, naming the rule and the value; a cell that
+    # is not a number is a rejected seed row.
+    assert "stg_aiue__seed_budgets row checks" in str(failure.value)
+    assert "scope is not one of feature, provider, model, tenant: 1 row (e.g. 'team')" in str(
+        failure.value
+    )
     failed = Build(data, tmp_path / ".aiue" / "failed" / "aiue.duckdb")
     rejected = failed.records(
         f"select seed_row_number, rejection_column, rejection_value "

@@ -103,24 +103,24 @@ def test_help_shows_the_defaults(capsys: pytest.CaptureFixture) -> None:
     text = " ".join(capsys.readouterr().out.split())
     assert "(default: feature_tag,response_model)" in text
     assert "--target {duckdb,postgres,spark}" in text and "(default: duckdb)" in text
-    assert "(default: aiue.duckdb)" in text and "(default: 100)" in text
+    assert "(default: aiue.duckdb)" in text
+    assert "(default: the build's, var aiue_min_sample_intents)" in text
 
 
 def test_a_command_in_its_own_module_registers_with_one_line(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture
 ) -> None:
-    """COMMAND_MODULES: a module's add_arguments/run pair becomes `aiue <command>`, with the
-    same help conventions and error handling as the built-in commands."""
+    """COMMANDS: a module's NAME, HELP, add_arguments and run become `aiue <command>`, with
+    the same help conventions and error handling as every other command."""
     import types
 
     from ai_unit_economics import cli
+    from ai_unit_economics.cli import options
     from ai_unit_economics.errors import UserError
 
-    def add_arguments(subparsers: argparse._SubParsersAction) -> None:
-        parser = subparsers.add_parser("hello", help="say hello")
-        cli.add_warehouse_options(parser)
+    def add_arguments(parser: argparse.ArgumentParser) -> None:
+        options.add_warehouse_options(parser)
         parser.add_argument("--name", default="world", help="who to greet")
-        parser.set_defaults(handler=run)
 
     def run(args: argparse.Namespace) -> int:
         if args.name == "nobody":
@@ -128,9 +128,10 @@ def test_a_command_in_its_own_module_registers_with_one_line(
         print(f"hello {args.name} from {args.target}")
         return 0
 
-    module = types.SimpleNamespace(add_arguments=add_arguments, run=run)
-    monkeypatch.setitem(sys.modules, "ai_unit_economics.hello", module)
-    monkeypatch.setattr(cli, "COMMAND_MODULES", ("hello",))
+    module = types.SimpleNamespace(
+        NAME="hello", HELP="say hello", add_arguments=add_arguments, run=run
+    )
+    monkeypatch.setattr(cli, "COMMANDS", (module,))
     assert aiue(["hello", "--name", "you"]) == 0
     assert capsys.readouterr().out == "hello you from duckdb\n"
     assert aiue(["hello", "--name", "nobody"]) == 2
@@ -161,7 +162,7 @@ def test_run_shows_progress_not_the_dbt_log_which_goes_to_a_file(tmp_path: Path)
     )
     assert quiet.returncode == 0 and quiet.stderr == ""
     assert "Loaded" not in quiet.stdout  # informational lines are gone ...
-    assert "Rejected with a reason: 1 row" in quiet.stdout  # ... rows left out are not
+    assert "1 outcome label superseded" in quiet.stdout  # ... notes on rows left out are not
 
 
 def test_on_a_terminal_the_progress_is_a_bar_per_kind_of_node(tmp_path: Path) -> None:
@@ -397,7 +398,7 @@ def test_an_unexpected_error_is_one_line_and_a_log(
     def broken(*args: object, **kwargs: object) -> None:
         raise RuntimeError("something nobody planned for")
 
-    monkeypatch.setattr("ai_unit_economics.metrics.fetch_metrics", broken)
+    monkeypatch.setattr("ai_unit_economics.metrics.results.fetch_metrics", broken)
     assert aiue(["metrics", "--db", str(db)]) == 1
     line = one_sentence_error(capsys.readouterr().err)
     assert "unexpected RuntimeError: something nobody planned for" in line
@@ -478,6 +479,52 @@ def test_a_full_disk_says_so(tmp_path: Path) -> None:
     assert len((result.stdout + result.stderr).splitlines()) < 15
 
 
+def test_out_faults_name_the_out_file_not_the_database(db: Path, tmp_path: Path) -> None:
+    """--out on a full disk (/dev/full), onto a folder, or into a read-only folder: exit 2,
+    one sentence naming --out (once: "No space left on the disk holding aiue.duckdb", or an
+    "unexpected" exit 1)."""
+    full = aiue_process("report", "--db", db, "--out", "/dev/full")
+    assert full.returncode == 2, full.stderr
+    line = one_sentence_error(full)
+    assert "No space left on the disk holding --out /dev/full" in line
+    assert str(db) not in line and "aiue.duckdb" not in line
+    folder = tmp_path / "a folder"
+    folder.mkdir()
+    for command in ("report", "export-focus"):
+        onto = aiue_process(command, "--db", db, "--out", folder)
+        assert onto.returncode == 2, onto.stderr
+        assert f"--out {folder} is a folder: give the file to write" in one_sentence_error(onto)
+    read_only = tmp_path / "ro"
+    result = in_small_disk(
+        read_only, ["report", "--db", db, "--out", read_only / "sub" / "report.html"], "8m",
+        read_only=True,
+    )  # fmt: skip
+    assert result.returncode == 2, result.stderr
+    assert f"the folder {read_only} is read-only" in one_sentence_error(result)
+
+
+def test_a_folder_as_db_is_refused_before_anything_is_built(tmp_path: Path) -> None:
+    """Once, `aiue run --db <a folder>` built for a minute and failed at publish."""
+    result = aiue_process("run", "--input", FIXTURES / "small", "--db", tmp_path)
+    assert result.returncode == 2, result.stderr
+    assert f"--db {tmp_path} is a folder" in one_sentence_error(result)
+    assert "Loaded" not in result.stdout + result.stderr
+    assert not (tmp_path.parent / ".aiue" / "staging").exists()
+    read = aiue_process("metrics", "--db", tmp_path)
+    assert read.returncode == 2 and "is a folder" in one_sentence_error(read)
+
+
+@pytest.mark.parametrize("value", ["nan", "inf", "-inf", "NaN"])
+def test_cps_refuses_numbers_that_are_not_finite(value: str, capsys: pytest.CaptureFixture) -> None:
+    """Once printed $nan and $inf."""
+    args = ["cps", "--tokens-per-turn", "1000", "--success-rate", "0.7"]
+    with pytest.raises(SystemExit) as exited:
+        aiue([*args, f"--price-per-million={value}"])
+    assert exited.value.code == 2
+    err = capsys.readouterr().err
+    assert f"'{value}' is not a finite number" in err and "$nan" not in err
+
+
 # --- the demo: what `make demo` prints ------------------------------------------------------------
 
 
@@ -494,7 +541,7 @@ def _table(lines: list[str], title: str) -> tuple[list[str], list[list[str]]]:
     header = lines[start + 1].split()
     rows = []
     for line in lines[start + 3 :]:
-        if not line.strip() or line.startswith(("*", "unallocated", "variance")):
+        if not line.strip() or line.startswith(("*", "unallocated", "credits", "variance")):
             break
         if set(line.strip()) != {"─"}:
             rows.append(line.split())
@@ -533,8 +580,11 @@ def test_make_demo_fits_120_columns_and_its_parts_add_up(tmp_path: Path) -> None
 
     invoice = next(line for line in lines if line.startswith("Invoice against telemetry"))
     header, rows = _table(lines, invoice)
-    assert header[:4] == ["provider", "billed", "$", "allocated"]
+    # the sample's OpenAI credit is a column of its own: billed = allocated + unallocated +
+    # credits, and no unallocated cell is negative
+    assert header[:6] == ["provider", "billed", "$", "credits", "$", "allocated"]
     for row in rows:
-        numbers = [_money(cell) for cell in row if re.fullmatch(r"-?[\d,]+\.\d\d", cell)]
-        billed, allocated, unallocated = numbers[:3]
-        assert abs(allocated + unallocated - billed) <= 0.015, row
+        cells = [cell for cell in row if re.fullmatch(r"-?[\d,]+\.\d\d|-", cell)]
+        billed, credits, allocated, unallocated = (_money(cell) for cell in cells[:4])
+        assert abs(allocated + unallocated + credits - billed) <= 0.015, row
+        assert unallocated >= 0 and credits <= 0, row

@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 
 from ai_unit_economics.cli import main as aiue
-from ai_unit_economics.synthetic import generate
+from ai_unit_economics.samples.synthetic import generate
 
 from .conftest import Build, build
 

@@ -19,9 +19,9 @@ from pathlib import Path
 
 import pytest
 
-from ai_unit_economics import focus_export
 from ai_unit_economics.cli import main as aiue
-from ai_unit_economics.reconciliation import reconciliation_by_provider
+from ai_unit_economics.finops import focus_export
+from ai_unit_economics.finops.reconciliation import reconciliation_by_provider
 
 from .conftest import Build
 

@@ -20,8 +20,8 @@ from hypothesis import strategies as st
 
 from ai_unit_economics.cli import main as aiue
 from ai_unit_economics.errors import UserError
-from ai_unit_economics.inputs import find_inputs
-from ai_unit_economics.loaders import load_duckdb
+from ai_unit_economics.ingest.inputs import find_inputs
+from ai_unit_economics.ingest.loaders import load_duckdb
 
 REQUIRED = ["trace_id", "span_id", "start_time"]
 # Characters an attacker or a broken export puts in a header or cell.

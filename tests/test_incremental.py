@@ -13,15 +13,15 @@ from typing import Any
 import duckdb
 import pytest
 
+from ai_unit_economics.builder.pipeline import input_vars, run_pipeline
+from ai_unit_economics.builder.runner import run_dbt
 from ai_unit_economics.cli import main as aiue
-from ai_unit_economics.engines import engine
+from ai_unit_economics.engines.registry import engine
+from ai_unit_economics.engines.warehouse import mart_schema, query
 from ai_unit_economics.errors import UserError
-from ai_unit_economics.inputs import find_inputs
-from ai_unit_economics.pipeline import input_vars, run_pipeline
+from ai_unit_economics.ingest.inputs import find_inputs
 from ai_unit_economics.project import RAW_SCHEMA
-from ai_unit_economics.runner import run_dbt
-from ai_unit_economics.synthetic import generate
-from ai_unit_economics.warehouse import mart_schema, query
+from ai_unit_economics.samples.synthetic import generate
 from tests.mart_comparison import MARTS, differences, keyed
 from tests.test_engines import environment
 
@@ -198,14 +198,13 @@ def test_postgres_incremental_run_equals_a_full_refresh(
     with environment(postgres_server.env()):
         run = ["run", "--input", str(root / "day1"), "--target", "postgres"]
         assert aiue([*run, "--db", str(work / "unused.duckdb")]) == 0
+        raw = engine("postgres").raw_schema()
         tables = ("genai_spans", "outcomes", "focus_costs")
         with postgres_server.connect() as connection, connection.cursor() as cursor:
             cursor.execute("drop schema if exists aiue_raw_day1 cascade")
             cursor.execute("create schema aiue_raw_day1")
             for table in tables:
-                cursor.execute(
-                    f"create table aiue_raw_day1.{table} as select * from {RAW_SCHEMA}.{table}"
-                )
+                cursor.execute(f"create table aiue_raw_day1.{table} as select * from {raw}.{table}")
         day2 = find_inputs(root / "day2")
         engine("postgres").load(day2, work / "unused.duckdb")
         with postgres_server.connect() as connection, connection.cursor() as cursor:
@@ -217,7 +216,7 @@ def test_postgres_incremental_run_equals_a_full_refresh(
                 )
                 columns = ", ".join(row[0] for row in cursor.fetchall())
                 cursor.execute(
-                    f"insert into {RAW_SCHEMA}.{table} ({columns}) "
+                    f"insert into {raw}.{table} ({columns}) "
                     f"select {columns} from aiue_raw_day1.{table}"
                 )
             cursor.execute("drop schema aiue_raw_day1 cascade")

@@ -9,7 +9,7 @@ import duckdb
 import pytest
 
 from ai_unit_economics.errors import UserError
-from ai_unit_economics.inputs import find_inputs
+from ai_unit_economics.ingest.inputs import find_inputs
 
 from .conftest import FIXTURES, build
 
@@ -27,7 +27,7 @@ def test_parquet_input_builds_the_same_facts_as_csv(tmp_path: Path) -> None:
             )
     from_csv = build(FIXTURES / "small", tmp_path / "csv.duckdb")
     from_parquet = build(parquet_dir, tmp_path / "parquet.duckdb")
-    sql = "select * exclude (source_file) from main_aiue.aiue__llm_calls order by call_id"
+    sql = "select * exclude (source_file) from main_aiue.aiue__llm_calls order by trace_id, span_id"
     assert from_parquet.query(sql) == from_csv.query(sql)
     assert len(from_csv.query(sql)) == 7
 

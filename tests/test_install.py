@@ -11,7 +11,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from ai_unit_economics import __version__, catalogue, sqlgen
+from ai_unit_economics import __version__
+from ai_unit_economics.metrics import catalogue, sqlgen
 
 pytestmark = pytest.mark.dbt
 
@@ -22,13 +23,14 @@ PROJECT_FILES = (
     "dbt_project.yml",
     "profiles.yml",
     "models/marts/aiue__intents.sql",
-    "models/marts/_aiue__marts.yml",
+    "models/marts/aiue__intents.yml",
     "models/metric_views/aiue__metric_cost_per_success.sql",
     "models/semantic/_aiue__semantic.yml",
     "macros/cross_db.sql",
     "seeds/aiue_model_prices.csv",
     "tests/data/assert_money_conserved.sql",
     "docs/metrics.md",
+    "semantic/osi/ai_unit_economics.json",
 )
 
 
@@ -55,6 +57,11 @@ def test_the_wheel_installs_into_a_fresh_venv_and_runs_the_demo(tmp_path: Path) 
     missing = [f for f in PROJECT_FILES if f"ai_unit_economics/dbt_project/{f}" not in names]
     assert not missing, f"the wheel lacks {missing}"
     assert any(name.endswith(".dist-info/licenses/LICENSE") for name in names)
+    templates = {
+        str(path.relative_to(ROOT / "python"))
+        for path in (ROOT / "python/ai_unit_economics").rglob("templates/*.j2")
+    }
+    assert templates and templates <= names, f"the wheel lacks {sorted(templates - names)}"
 
     venv = tmp_path / "venv"
     run([sys.executable, "-m", "venv", venv], tmp_path)
@@ -77,6 +84,15 @@ def test_the_wheel_installs_into_a_fresh_venv_and_runs_the_demo(tmp_path: Path) 
 
     out = run([aiue, "demo", "--dir", "demo", "--intents", "300"], elsewhere, env)
     assert "What an intent costs" in out and "Invoice against telemetry" in out
+    # dbt's working files go beside the database (a relative --dir here), never into the
+    # installed package, which every user and run shares.
+    assert (elsewhere / "demo/.aiue/target/run_results.json").is_file()
+    assert (elsewhere / "demo/.aiue/target/partial_parse.msgpack").is_file()
+    assert (elsewhere / "demo/.aiue/logs/dbt.log").is_file()
+    written = sorted(
+        path.name for path in Path(found).iterdir() if path.name in {".aiue", "target", "logs"}
+    )
+    assert written == [], f"the run wrote {written} into the installed package {found}"
     with duckdb.connect(str(elsewhere / "demo/aiue.duckdb"), read_only=True) as connection:
         intents = connection.execute("select count(*) from main_aiue.aiue__intents").fetchone()
         views = connection.execute(
@@ -84,4 +100,6 @@ def test_the_wheel_installs_into_a_fresh_venv_and_runs_the_demo(tmp_path: Path) 
             "where table_schema = 'main_aiue' and table_type = 'VIEW'"
         ).fetchall()
     assert intents[0] > 300  # the sample plus the article scenarios
+    run([aiue, "report", "--db", "demo/aiue.duckdb", "--out", "report.html"], elsewhere, env)
+    assert "<h2>Cost per success over time</h2>" in (elsewhere / "report.html").read_text()
     assert {sqlgen.view_model_name(item) for item in catalogue.METRICS} <= {v for (v,) in views}

@@ -28,9 +28,9 @@ from typing import Any
 import pytest
 import yaml
 
-from ai_unit_economics import catalogue, generate
 from ai_unit_economics.cli import main as aiue
-from ai_unit_economics.warehouse import mart_schema, query
+from ai_unit_economics.engines.warehouse import mart_schema, query
+from ai_unit_economics.metrics import catalogue, generate
 from tests.conftest import Build, build
 from tests.mart_comparison import differences, keyed, same_value
 from tests.test_engines import environment
@@ -42,7 +42,7 @@ ROOT = Path(__file__).resolve().parents[1]
 FIXTURE = ROOT / "tests" / "fixtures" / "passthrough"
 MILLION = Decimal(1_000_000)
 COMPARED = {
-    "aiue__llm_calls": ("call_id",),
+    "aiue__llm_calls": ("trace_id", "span_id"),
     "aiue__intents": ("intent_id",),
     "aiue__unit_economics_daily": ("unit_economics_daily_id",),
     "aiue__metric_cost_per_success": (
@@ -189,7 +189,7 @@ def passthrough_build(tmp_path_factory: pytest.TempPathFactory) -> Build:
 
 @pytest.fixture(scope="module")
 def user_var_build(tmp_path_factory: pytest.TempPathFactory) -> Build:
-    from ai_unit_economics.pipeline import run_pipeline
+    from ai_unit_economics.builder.pipeline import run_pipeline
 
     db_path = tmp_path_factory.mktemp("passthrough_user_var") / "aiue.duckdb"
     # Its tenant column is `tenant`: the budget scope maps to it.
@@ -234,7 +234,11 @@ def postgres_dump(postgres_server: Any, tmp_path_factory: pytest.TempPathFactory
 
 def test_calls_carry_their_tenant_from_every_layout(passthrough_build: Build) -> None:
     """Flat column `app.tenant_id`; otel_traces span attribute `tenant.id`, else the resource's."""
-    got = dict(passthrough_build.query("select call_id, tenant_id from main_aiue.aiue__llm_calls"))
+    got = dict(
+        passthrough_build.query(
+            "select trace_id || '-' || span_id, tenant_id from main_aiue.aiue__llm_calls"
+        )
+    )
     expected = {call.call_id: call.tenant for call in raw_calls()}
     assert got == expected
     assert {"acme", "globex", "initech", None} == set(expected.values())
@@ -316,7 +320,9 @@ def test_the_semantic_yaml_lists_the_vars_dimensions(tmp_path: Path) -> None:
                              path.read_text(), flags=re.MULTILINE)  # fmt: skip
     assert replaced == 1
     path.write_text(text)
-    assert generate.check(project) == [f"differs: {generate.SEMANTIC_YML}"]
+    # MetricFlow's YAML and every semantic-layer document list the dimensions.
+    documents = [f"differs: {path}" for path in generate.semantic_document_files(ROOT)]
+    assert generate.check(project) == [f"differs: {generate.SEMANTIC_YML}", *documents]
     generate.write(project)
     assert generate.check(project) == []
     semantic = yaml.safe_load((project / generate.SEMANTIC_YML).read_text())
@@ -419,7 +425,8 @@ def test_a_users_var_names_renames_and_transforms(user_var_build: Build) -> None
     calls = {
         row["call_id"]: row
         for row in user_var_build.records(
-            "select call_id, tenant, customer_id, agent_name from main_aiue.aiue__llm_calls"
+            "select trace_id || '-' || span_id as call_id, tenant, customer_id, agent_name "
+            "from main_aiue.aiue__llm_calls"
         )
     }
     for call in raw_calls():

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from ai_unit_economics.pipeline import build_notes
+from ai_unit_economics.builder.pipeline import build_notes
 
 from .conftest import FIXTURES, Build, build
 
@@ -116,7 +116,11 @@ def test_an_embeddings_call_is_priced_on_its_input(pricing_build: Build) -> None
     [embedding] = pricing_build.records(
         f"select * from {MARTS}.aiue__llm_calls where operation_name = 'embeddings'"
     )
-    assert embedding["output_price_per_token"] is None  # the model has no output price
+    [rates] = pricing_build.records(
+        f"select output_price_per_token from {MARTS}_intermediate.int_aiue__calls_priced "
+        "where operation_name = 'embeddings'"
+    )
+    assert rates["output_price_per_token"] is None  # the model has no output price
     assert embedding["estimated_output_cost"] == 0
     assert embedding["estimated_cost"] == 5000 * Decimal("0.02") / 1_000_000
     assert not embedding["is_unpriced"]
@@ -167,13 +171,15 @@ def test_an_unknown_sku_charge_is_split_over_its_providers_calls(pricing_build: 
         assert bucket["allocated_cost"] == billed
         shares = dict(
             pricing_build.query(
-                f"select call_id, allocated_cost from {MARTS}.int_aiue__billing_shares_allocated "
+                "select call_id, allocated_cost "
+                f"from {MARTS}_intermediate.int_aiue__billing_shares_allocated "
                 f"where bucket_id = 'provider|{DAY}|{provider}'"
             )
         )
         total = sum(weights.values())
         for span, weight in weights.items():
-            assert shares[calls[span]["call_id"]] == billed * weight / total, span
+            call_id = f"{calls[span]['trace_id']}-{calls[span]['span_id']}"
+            assert shares[call_id] == billed * weight / total, span
 
 
 def test_not_allocable_charges_stay_unallocated_with_their_reason(pricing_build: Build) -> None:

@@ -24,7 +24,8 @@ from typing import Any
 import duckdb
 import pytest
 
-from ai_unit_economics.publish import FAULT_PAUSE_ENV, FileRunLock
+from ai_unit_economics.engines.publish import FAULT_PAUSE_ENV, FileRunLock
+from ai_unit_economics.project import BUILD_SCHEMA_VARS
 
 from .conftest import FIXTURES, IN_CI
 
@@ -55,21 +56,19 @@ def metrics(db: Path, env: dict[str, str] | None = None, target: str = "duckdb")
 
 
 def marts(db: Path) -> dict[str, list[tuple]]:
-    """Every relation of the build's schema, its rows sorted: equal snapshots = same build."""
+    """Every relation of the build's schemas (marts, staging, intermediate), its rows sorted:
+    equal snapshots = same build."""
     with duckdb.connect(str(db), read_only=True) as connection:
-        names = [
-            row[0]
-            for row in connection.execute(
-                "select table_name from information_schema.tables "
-                "where table_schema = ? order by 1",
-                [SCHEMA],
-            ).fetchall()
-        ]
+        names = connection.execute(
+            "select table_schema, table_name from information_schema.tables "
+            "where table_schema in (?, ?, ?) order by 1, 2",
+            [SCHEMA, f"{SCHEMA}_staging", f"{SCHEMA}_intermediate"],
+        ).fetchall()
         return {
-            name: sorted(
-                connection.execute(f'select * from {SCHEMA}."{name}"').fetchall(), key=repr
+            f"{schema}.{name}": sorted(
+                connection.execute(f'select * from {schema}."{name}"').fetchall(), key=repr
             )
-            for name in names
+            for schema, name in names
         }
 
 
@@ -223,6 +222,38 @@ def test_a_second_run_can_wait_for_the_first(tmp_path: Path) -> None:
     holder.wait()
 
 
+HOLD_READER = """
+import duckdb, sys, time
+connection = duckdb.connect(sys.argv[1], read_only=True)
+print(connection.execute("select count(*) from main_aiue.aiue__intents").fetchone()[0], flush=True)
+time.sleep(120)
+"""
+
+
+def test_a_reader_holding_the_previous_file_is_named_after_the_publish(
+    clean: dict[str, dict], inputs: dict[str, Path], tmp_path: Path
+) -> None:
+    """A BI tool's pooled connection kept the old numbers for 90 s after a publish: the run
+    says which programs still hold the previous file, and that they must reconnect."""
+    db = tmp_path / "aiue.duckdb"
+    shutil.copy(clean["A"]["db"], db)
+    reader = subprocess.Popen(
+        [sys.executable, "-c", HOLD_READER, str(db)], stdout=subprocess.PIPE, text=True
+    )
+    try:
+        assert reader.stdout is not None and int(reader.stdout.readline()) > 0
+        result = aiue("run", "--full-refresh", "--input", inputs["B"], "--db", db)
+    finally:
+        reader.kill()
+        reader.wait()
+    assert result.returncode == 0, result.stderr
+    out = result.stdout + result.stderr
+    assert f"still has the previous aiue.duckdb open (pid {reader.pid} (python" in out, out
+    assert "reconnect" in out
+    quiet = aiue("run", "--full-refresh", "--input", inputs["A"], "--db", db)  # no reader now
+    assert "still has the previous" not in quiet.stdout + quiet.stderr
+
+
 def test_a_dead_holder_never_blocks(tmp_path: Path) -> None:
     """The OS drops a killed holder's lock; its note in the lock file is stale, not binding."""
     lock_path = tmp_path / ".aiue" / "run.lock"
@@ -243,7 +274,7 @@ def test_a_dead_holder_never_blocks(tmp_path: Path) -> None:
 HOLD_LOCK = textwrap.dedent("""
     import sys, time
     from pathlib import Path
-    from ai_unit_economics.publish import FileRunLock
+    from ai_unit_economics.engines.publish import FileRunLock
     lock = FileRunLock(Path(sys.argv[1]), "the test database")
     lock.acquire(0)
     print("held", flush=True)
@@ -384,7 +415,7 @@ def schemas(target: str, env: dict[str, str], db: Path) -> set[str]:
     script = textwrap.dedent("""
         import json, os, sys
         from pathlib import Path
-        from ai_unit_economics.engines import engine
+        from ai_unit_economics.engines.registry import engine
         sql = {"postgres": "select nspname from pg_namespace", "spark": "show databases"}
         _, rows = engine(sys.argv[1]).query(sql[sys.argv[1]], Path(sys.argv[2]))
         print(json.dumps(sorted(str(row[0]) for row in rows)))
@@ -442,5 +473,99 @@ def test_lock_and_atomic_swap_on_other_engines(
     assert same_numbers(metrics(db, env, target), clean["B"]["metrics"])
     left = schemas(target, env, db)
     assert not [name for name in left if name.endswith(("__staging", "__previous"))], left
+    # every schema the build writes was swapped in together: marts, staging, intermediate
+    base = env.get("AIUE_PG_SCHEMA", "public") if target == "postgres" else "aiue"
+    published = {f"{base}_{value}" for value in BUILD_SCHEMA_VARS.values()}
+    assert published <= left, left
     if target == "spark":  # one build's databases: the published one's, not the killed run's
-        assert len([name for name in left if "__g" in name]) == 2, left
+        assert len([name for name in left if "__g" in name]) == 1 + len(BUILD_SCHEMA_VARS), left
+
+
+# --- Postgres: target schemas stay apart ------------------------------------------------------
+
+
+def pg_rows(env: dict[str, str], sql: str) -> list[tuple]:
+    import psycopg2
+
+    connection = psycopg2.connect(
+        host=env["AIUE_PG_HOST"], port=env["AIUE_PG_PORT"], user=env["AIUE_PG_USER"],
+        dbname=env["AIUE_PG_DBNAME"],
+    )  # fmt: skip
+    connection.autocommit = True
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute(sql)
+            return cursor.fetchall() if cursor.description else []
+    finally:
+        connection.close()
+
+
+def relations_of(env: dict[str, str], prefix: str) -> set[tuple[str, str, str]]:
+    """Every table and view of the schemas whose name starts with `prefix`, with its kind."""
+    return set(
+        pg_rows(
+            env,
+            "select table_schema, table_name, table_type from information_schema.tables "
+            f"where table_schema like '{prefix}%'",
+        )
+    )
+
+
+def test_postgres_target_schemas_stay_apart_at_once_and_in_sequence(
+    postgres_env: dict[str, str], clean: dict[str, dict], inputs: dict[str, Path], tmp_path: Path
+) -> None:
+    """Runs into schemas s1 (input A) and s2 (input B) of one database at once, from one --db
+    folder: each publishes its own numbers (once: the raw schema was shared, and one run
+    deleted the other's raw tables mid-build). Then s2 again (input A): nothing of s1 changes
+    (once: the publish of s2 dropped s1's views with `drop schema aiue_raw__previous
+    cascade`, and s1's staging views read s2's raw rows). A view of the user's built on s2's
+    mart is never dropped: the previous build is kept, said so, and the next run refuses
+    until the view is moved."""
+    db = tmp_path / "aiue.duckdb"
+    env = {schema: {**postgres_env, "AIUE_PG_SCHEMA": schema} for schema in ("s1", "s2")}
+    run = (str(AIUE), "run", "--quiet", "--target", "postgres", "--db", str(db))
+    started = {
+        schema: subprocess.Popen(
+            [*run, "--input", str(inputs[name])],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env={**os.environ, **env[schema]},
+        )
+        for schema, name in (("s1", "A"), ("s2", "B"))
+    }
+    for schema, process in started.items():
+        out, err = process.communicate(timeout=1800)
+        assert process.returncode == 0, f"{schema}: {out}\n{err}"
+    assert same_numbers(metrics(db, env["s1"], "postgres"), clean["A"]["metrics"])
+    assert same_numbers(metrics(db, env["s2"], "postgres"), clean["B"]["metrics"])
+    spans_a = str(inputs["A"] / "genai_spans.csv")
+    assert pg_rows(
+        postgres_env, "select distinct _aiue_source_file from s1_aiue_raw.genai_spans"
+    ) == [(spans_a,)]
+    assert (db.parent / ".aiue" / "postgres" / "s1" / "target").is_dir()  # a folder per schema
+    assert (db.parent / ".aiue" / "postgres" / "s2" / "target").is_dir()
+
+    s1_before = relations_of(postgres_env, "s1_")
+    pg_rows(postgres_env, "create schema reporting")
+    pg_rows(postgres_env, "create view reporting.s1_intents as select * from s1_aiue.aiue__intents")
+    pg_rows(postgres_env, "create view reporting.s2_intents as select * from s2_aiue.aiue__intents")
+    again = aiue(*run[1:], "--input", inputs["A"], env=env["s2"])
+    assert again.returncode == 0, again.stderr
+    assert relations_of(postgres_env, "s1_") == s1_before
+    assert same_numbers(metrics(db, env["s1"], "postgres"), clean["A"]["metrics"])
+    assert same_numbers(metrics(db, env["s2"], "postgres"), clean["A"]["metrics"])
+    assert pg_rows(
+        postgres_env, "select distinct _aiue_source_file from s1_aiue_raw.genai_spans"
+    ) == [(spans_a,)]
+    views = pg_rows(postgres_env, "select table_name from information_schema.views "
+                    "where table_schema = 'reporting' order by 1")  # fmt: skip
+    assert views == [("s1_intents",), ("s2_intents",)]
+    assert "Kept s2_aiue__previous" in again.stdout + again.stderr
+    assert "reporting.s2_intents" in again.stdout + again.stderr
+
+    refused = aiue(*run[1:], "--input", inputs["A"], env=env["s2"])
+    assert refused.returncode == 2, refused.stderr
+    assert "reporting.s2_intents is a view built on s2_aiue__previous" in refused.stderr
+    assert "aiue drops nothing of yours" in refused.stderr and "Traceback" not in refused.stderr
+    pg_rows(postgres_env, "drop schema reporting cascade")

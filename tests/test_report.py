@@ -7,18 +7,17 @@ Chromium (Debian's `chromium`), which must show every chart without a console er
 
 from __future__ import annotations
 
-import html
-import os
 import re
-import shutil
 from pathlib import Path
 
 import pytest
+from markupsafe import escape
 
-from ai_unit_economics import catalogue, report
 from ai_unit_economics.cli import main as aiue
-from ai_unit_economics.metrics import fetch_metrics
-from ai_unit_economics.synthetic import generate
+from ai_unit_economics.finops import report
+from ai_unit_economics.metrics import catalogue
+from ai_unit_economics.metrics.results import fetch_metrics
+from ai_unit_economics.samples.synthetic import generate
 
 from .browser import Page, chromium_path
 from .conftest import Build, build
@@ -124,6 +123,24 @@ def test_whatif_table_needs_enough_data(whatif_build: Build, report_build: Build
     assert all(row["sample_intents"] >= report.WHATIF_MIN_INTENTS for row in data.whatifs)
 
 
+def test_no_interval_in_the_report_is_below_zero(report_build: Build) -> None:
+    """Every cost-per-success and cost-per-intent interval the report shows (tiles, headline,
+    weeks, what-if) starts at or above zero; an interval with no upper end reads so."""
+    data = report.collect("duckdb", report_build.db_path)
+    rows = [data.total, *data.by_model, *data.over_time]
+    lows = [
+        r[f"{m}_ci_low"]
+        for r in rows
+        for m in ("cost_per_success", "cost_per_intent")
+        if f"{m}_ci_low" in r
+    ]
+    lows += [r[key] for r in data.whatifs for key in ("today_low", "whatif_low")]
+    assert len([low for low in lows if low is not None]) > 10
+    assert all(low is None or low >= 0 for low in lows)
+    assert report._interval(2.5, None) == "$2.5000 – no upper bound"
+    assert report._interval(None, None) == "–"
+
+
 # --- the HTML file -------------------------------------------------------------------------
 
 
@@ -146,7 +163,7 @@ def test_report_states_period_currency_basis_and_definitions(
     assert f"Period <b>{first} to {last}</b>" in text
     assert "currency\n<b>USD</b>" in text and "cost basis <b>invoice" in text
     for name in ("cost_per_success", "cost_per_million_tokens", "success_rate"):
-        assert html.escape(catalogue.metric(name).description) in text
+        assert escape(catalogue.metric(name).description) in text
     assert text.count("<summary>Definitions</summary>") == 5
 
 
@@ -158,7 +175,10 @@ def test_report_without_a_build_is_a_clear_error(
     assert "no such DuckDB file" in capsys.readouterr().err
 
 
-def test_report_opens_in_headless_chromium(report_file: Path, tmp_path: Path) -> None:
+def test_report_opens_in_headless_chromium(
+    report_file: Path, report_build: Build, tmp_path: Path
+) -> None:
+    report_build_db = report_build.db_path
     if chromium_path() is None:
         engine_missing(
             "chromium is not installed (make test installs it: apt-get install chromium)"
@@ -172,6 +192,19 @@ def test_report_opens_in_headless_chromium(report_file: Path, tmp_path: Path) ->
             " traces: d.querySelectorAll('g.trace').length,"
             " marks: d.querySelectorAll('.point, path.js-line, path.js-fill').length,"
             " height: d.getBoundingClientRect().height}]))"
+        )
+        # Every bar trace and the type of the axis its length is drawn on: a bar on a log
+        # axis misstates ratios (31x looks like 2x), so none may be.
+        bars = page.evaluate(
+            "[...document.querySelectorAll('.js-plotly-plot')].flatMap(d => d.data"
+            ".filter(t => t.type === 'bar').map(t => {"
+            " const axis = t.orientation === 'h' ? (t.xaxis || 'x') : (t.yaxis || 'y');"
+            " const key = axis[0] + 'axis' + axis.slice(1);"
+            " return [d.id, t.name, d._fullLayout[key].type]; }))"
+        )
+        tieout_panels = page.evaluate(
+            "Object.keys(document.getElementById('chart-tieout')._fullLayout)"
+            ".filter(k => /^yaxis[0-9]*$/.test(k)).length"
         )
         rows = page.evaluate("document.querySelectorAll('#whatif-table tbody tr').length")
         page.evaluate("document.querySelectorAll('details').forEach(d => d.open = true)")
@@ -189,6 +222,8 @@ def test_report_opens_in_headless_chromium(report_file: Path, tmp_path: Path) ->
         assert found["svg"] >= 1 and found["traces"] >= 1 and found["marks"] >= 1, chart
         assert found["height"] > 200, chart
     assert rows >= 1 and definitions >= 10
+    assert bars and not [bar for bar in bars if bar[2] == "log"], bars
+    assert {bar[0] for bar in bars} == {"chart-breakdown", "chart-tieout"}
+    # the tie-out: one panel (its own y axis) per provider, so the small ones are readable
+    assert tieout_panels == len(report.tieout_rows(report.collect("duckdb", report_build_db)))
     assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and shot.stat().st_size > 50_000
-    if os.environ.get("AIUE_UPDATE_SCREENSHOT"):
-        shutil.copy(shot, DOCS / "report.png")

@@ -27,8 +27,8 @@ import duckdb
 import pytest
 import yaml
 
-from ai_unit_economics import catalogue, generate, sqlgen, stats
 from ai_unit_economics.cli import main as aiue
+from ai_unit_economics.metrics import catalogue, generate, sqlgen, stats
 
 from .conftest import Build
 
@@ -51,7 +51,7 @@ def copy_project(dest: Path, with_python: bool = False) -> Path:
     dest.mkdir(parents=True, exist_ok=True)
     for name in ("dbt_project.yml", "profiles.yml"):
         shutil.copy(ROOT / name, dest / name)
-    folders = ["models", "macros", "seeds", "tests/data", "docs"]
+    folders = ["models", "macros", "seeds", "tests/data", "docs", "semantic"]
     folders += ["python"] if with_python else []
     for folder in folders:
         if (ROOT / folder).is_dir():
@@ -300,9 +300,14 @@ def test_metric_views_are_built_beside_the_marts(sample_build: Build) -> None:
         f"select table_name, table_type from information_schema.tables "
         f"where table_schema = '{SCHEMA}' and table_name like 'aiue\\_\\_metric\\_%' escape '\\'"
     )
-    assert sorted(views) == sorted(
-        (sqlgen.view_model_name(item), "VIEW") for item in catalogue.METRICS
+    names = [sqlgen.view_model_name(item) for item in catalogue.METRICS]
+    names.append(generate.SETTINGS_VIEW)  # aiue__metric_settings: the build's vars
+    assert sorted(views) == sorted((name, "VIEW") for name in names)
+    grains = sample_build.query(
+        f"select table_name from information_schema.tables where table_schema = '{SCHEMA}' "
+        f"and table_name in ('{generate.MONTH_VIEW}', '{generate.ALL_TIME_VIEW}')"
     )
+    assert len(grains) == 2
 
 
 def test_metric_views_equal_the_mart(sample_build: Build, daily: list[dict]) -> None:
@@ -486,7 +491,7 @@ def test_adding_a_metric_needs_only_the_catalogue(sample_build: Build, tmp_path:
     """Add two metrics (one on a new fact column) to a copy of catalogue.py, run `aiue
     generate`, and the YAML, the daily macro and the SQL all work with no hand edit."""
     project = copy_project(tmp_path / "project", with_python=True)
-    source = project / "python/ai_unit_economics/catalogue.py"
+    source = project / "python/ai_unit_economics/metrics/catalogue.py"
     text = source.read_text()
     for anchor, addition in [("METRICS: tuple[Metric, ...] = (", THROWAWAY),
                              ("MEASURES: tuple[Measure, ...] = (", THROWAWAY_MEASURE)]:  # fmt: skip
@@ -501,7 +506,10 @@ def test_adding_a_metric_needs_only_the_catalogue(sample_build: Build, tmp_path:
     assert {"tool_cost_per_intent", "failed_calls_per_intent"} <= {
         m["name"].removeprefix(catalogue.SEMANTIC_PREFIX) for m in semantic["metrics"]
     }
-    assert "failed_calls_per_intent" not in (project / generate.METRICS_MACRO).read_text()
+    macros = (project / generate.METRICS_MACRO).read_text()
+    daily_columns = macros[macros.index("macro unit_economics_metrics") :]
+    assert "failed_calls_per_intent" not in daily_columns  # not a daily-mart column
+    assert "'failed_calls_per_intent'" in macros  # but a formula models can call
 
     db_path = db_copy(sample_build, tmp_path / "db")
     views = [f"aiue__metric_{name}" for name in ("tool_cost_per_intent", "failed_calls_per_intent")]

@@ -25,6 +25,7 @@ import pytest
 from ai_unit_economics.cli import main as aiue
 
 from .conftest import FIXTURES, Build, build
+from .harness.docs import column_doc_gaps
 
 pytestmark = pytest.mark.dbt
 
@@ -342,7 +343,7 @@ def test_openinference_names_fill_the_contract(form_builds: dict[str, Build]) ->
 def test_non_call_spans_are_reported_apart_from_invalid_rows(
     form_builds: dict[str, Build],
 ) -> None:
-    from ai_unit_economics.pipeline import build_notes
+    from ai_unit_economics.builder.pipeline import build_notes
 
     notes = build_notes("duckdb", form_builds["otlp_openinference"].db_path)
     assert "4 agent/workflow and other non-call spans kept out of costs, as designed." in notes
@@ -363,7 +364,7 @@ def test_span_events_are_one_row_per_attribute(form_builds: dict[str, Build]) ->
                         expected += [(span["spanId"], index, event["name"], key) for key in keys]
     events = built.query(
         "select span_id, event_index, event_name, attribute_key, event_at, attribute_value "
-        "from main_aiue.stg_aiue__otel_span_events"
+        "from main_aiue_intermediate.int_aiue__span_events_parsed"
     )
     assert sorted(expected, key=repr) == sorted((row[:4] for row in events), key=repr)
     assert len(expected) == 202
@@ -417,7 +418,8 @@ def test_langfuse_observations_and_scores(form_builds: dict[str, Build]) -> None
     )  # fmt: skip
     events = built.query(
         "select span_id, event_index, attribute_key, attribute_value "
-        "from main_aiue.stg_aiue__otel_span_events where event_name = 'gen_ai.evaluation.result'"
+        "from main_aiue_intermediate.int_aiue__span_events_parsed "
+        "where event_name = 'gen_ai.evaluation.result'"
     )
     assert sorted(events, key=repr) == sorted(
         [
@@ -455,8 +457,8 @@ def test_flat_attribute_names_and_missing_operations(form_builds: dict[str, Buil
 def otlp_raw_rows(folder: Path) -> list[tuple]:
     """The otel_traces raw rows the loader makes from an OTLP folder, without the file and row,
     and without kind and status, which stay as written (staging normalises them)."""
-    from ai_unit_economics.inputs import find_inputs
-    from ai_unit_economics.loaders import load_duckdb
+    from ai_unit_economics.ingest.inputs import find_inputs
+    from ai_unit_economics.ingest.loaders import load_duckdb
 
     db_path = folder.parent / f"{folder.name}.duckdb"
     load_duckdb(db_path, find_inputs(folder))
@@ -531,8 +533,8 @@ def test_otlp_variants_load_the_same_spans(tmp_path: Path) -> None:
 
 def test_otlp_refusals_name_the_file(tmp_path: Path) -> None:
     from ai_unit_economics.errors import UserError
-    from ai_unit_economics.inputs import find_inputs
-    from ai_unit_economics.loaders import load_duckdb
+    from ai_unit_economics.ingest.inputs import find_inputs
+    from ai_unit_economics.ingest.loaders import load_duckdb
 
     cases = {
         "logs.json": ('{"resourceLogs": []}', "holds JSON but no OTLP traces"),
@@ -557,8 +559,8 @@ def test_otlp_refusals_name_the_file(tmp_path: Path) -> None:
 
 def test_a_json_cell_that_is_not_json_names_file_row_and_column(tmp_path: Path) -> None:
     from ai_unit_economics.errors import UserError
-    from ai_unit_economics.inputs import find_inputs
-    from ai_unit_economics.loaders import load_duckdb
+    from ai_unit_economics.ingest.inputs import find_inputs
+    from ai_unit_economics.ingest.loaders import load_duckdb
 
     folder = stage("litellm", tmp_path, with_prices=False)
     path = folder / "litellm_spend_logs.csv"
@@ -618,7 +620,7 @@ def test_a_vendors_names_are_added_as_seed_rows(tmp_path: Path) -> None:
         + "input_tokens,acme.tokens.in,5,,,,acme\n"
         + "output_tokens,acme.tokens.out,5,,,,acme\n"
     )
-    from ai_unit_economics.pipeline import run_pipeline
+    from ai_unit_economics.builder.pipeline import run_pipeline
 
     run_pipeline(
         data,
@@ -668,5 +670,11 @@ def test_langfuse_blob_storage_export_reads_like_the_api(
             writer.writerows([[cell(row.get(c)) for c in columns] for row in rows])
     exported = build(data, tmp_path / "aiue.duckdb")
     assert metrics(exported.db_path) == metrics(form_builds["langfuse"].db_path)
-    events = "select count(*) from main_aiue.stg_aiue__otel_span_events"
+    events = "select count(*) from main_aiue_intermediate.int_aiue__span_events_parsed"
     assert exported.query(events) == form_builds["langfuse"].query(events) == [(11,)]
+
+
+@pytest.mark.parametrize("form", ["otel_traces_csv", "litellm", "langfuse"])
+def test_every_built_column_is_documented(form_builds: dict[str, Build], form: str) -> None:
+    """The staging model of each layout (and the span events of otel_traces and Langfuse)."""
+    assert column_doc_gaps(form_builds[form].query) == []

@@ -25,10 +25,11 @@ from typing import Any
 import pytest
 
 from ai_unit_economics.cli import main as aiue
-from ai_unit_economics.warehouse import mart_schema, query
+from ai_unit_economics.engines.warehouse import mart_schema, query
 
+from .harness.unit_tests import conditional_unit_tests
 from .mart_comparison import differences, keyed
-from .test_engines import data_test_results, environment, run_child
+from .test_engines import data_test_results, environment, run_child, unit_test_results
 
 pytestmark = [pytest.mark.dbt, pytest.mark.spark]
 
@@ -37,12 +38,12 @@ TELEMETRY = ROOT / "tests" / "fixtures" / "telemetry"
 
 # Each compared model and the columns that identify a row.
 COMPARED: dict[str, tuple[str, ...]] = {
-    "aiue__llm_calls": ("call_id",),
+    "aiue__llm_calls": ("trace_id", "span_id"),
     "aiue__intents": ("intent_id",),
     "aiue__unit_economics_daily": ("unit_economics_daily_id",),
     "aiue__span_sources": ("source_layout",),
     "aiue__rejected_spans": ("source_file", "source_row_number"),
-    "stg_aiue__otel_span_events": (
+    "int_aiue__span_events_parsed": (
         "source_file", "source_row_number", "event_index", "attribute_key",
     ),
 }  # fmt: skip
@@ -70,11 +71,21 @@ class TelemetryBuild:
     target: str
     tables: dict[str, tuple[list[str], list[tuple[Any, ...]]]]
     test_results: dict[str, str]
+    unit_test_results: dict[str, str] | None = None
 
 
 def dump(target: str, db_path: Path | None = None) -> dict[str, Any]:
     schema = mart_schema(target)
-    return {name: query(target, f"select * from {schema}.{name}", db_path) for name in COMPARED}
+    return {
+        name: query(target, f"select * from {model_schema(schema, name)}.{name}", db_path)
+        for name in COMPARED
+    }
+
+
+def model_schema(marts: str, name: str) -> str:
+    """Staging and intermediate models are built beside the marts, in their own schemas."""
+    layer = {"stg": "_staging", "int": "_intermediate"}.get(name.split("_", 1)[0], "")
+    return marts + layer
 
 
 # Run by the Spark child process that reads the build back: argv = repo root, target, out file.
@@ -87,21 +98,26 @@ with open(sys.argv[3], "wb") as handle:
 """
 
 
-def build_in_process(target: str, data: Path, work: Path, env: dict[str, str]) -> TelemetryBuild:
+def build_in_process(
+    target: str, data: Path, work: Path, env: dict[str, str], unit_tests: bool = False
+) -> TelemetryBuild:
     db_path = work / "aiue.duckdb"
+    run = ["run", "--input", str(data), "--target", target, "--db", str(db_path)]
     with environment(env):
         started = time.monotonic()
-        assert aiue(["run", "--input", str(data), "--target", target, "--db", str(db_path)]) == 0
+        assert aiue([*run, *(["--unit-tests"] if unit_tests else [])]) == 0
         print(f"\n{target} telemetry build: {time.monotonic() - started:.1f} s")
         tables = dump(target, db_path if target == "duckdb" else None)
-    return TelemetryBuild(target, tables, data_test_results(work))
+    units = unit_test_results(work) if unit_tests else None
+    return TelemetryBuild(target, tables, data_test_results(work), units)
 
 
 @pytest.fixture(scope="module")
 def duckdb_telemetry(
     telemetry_input: Path, tmp_path_factory: pytest.TempPathFactory
 ) -> TelemetryBuild:
-    return build_in_process("duckdb", telemetry_input, tmp_path_factory.mktemp("duckdb"), {})
+    work = tmp_path_factory.mktemp("duckdb")
+    return build_in_process("duckdb", telemetry_input, work, {}, unit_tests=True)
 
 
 @pytest.fixture(scope="module")
@@ -208,3 +224,15 @@ def test_real_values_parse(duckdb_telemetry: TelemetryBuild) -> None:
     assert calls["ns-epoch"]["ended_at"] == datetime(2026, 9, 21, 14, 13, 21, 987654)
     assert (calls["ns-epoch"]["input_tokens"], calls["ns-epoch"]["output_tokens"]) == (12, 3)
     assert sum(row["tokens"] for row in calls.values()) == 785
+
+
+def test_the_unit_tests_of_a_build_of_every_layout_pass(duckdb_telemetry: TelemetryBuild) -> None:
+    """The unit tests enabled only in a build of every span layout (their inputs are every
+    layout's model) run here, and pass, beside the others."""
+    results = duckdb_telemetry.unit_test_results or {}
+    conditional = conditional_unit_tests()
+    assert conditional, "a unit test needs every layout"
+    assert {name for name in results if name in conditional} == {
+        name for name in conditional if "every_layout" in name
+    }
+    assert {name for name, status in results.items() if status != "pass"} == set()

@@ -15,7 +15,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from ai_unit_economics.synthetic import generate
+from ai_unit_economics.samples.synthetic import generate
 from tests.conftest import Build, build
 from tests.mart_comparison import MARTS, differences, keyed_records
 
@@ -114,7 +114,7 @@ def test_parquet_keeps_its_types_in_the_raw_table(builds: tuple[Build, Build]) -
 
 def test_typed_columns_skip_the_text_patterns(builds: tuple[Build, Build]) -> None:
     text, typed = builds
-    compiled = "models/staging/stg_aiue__otel_flat_spans.sql"
+    compiled = "models/staging/aiue/stg_aiue__otel_flat_spans.sql"
     typed_sql = next((typed.db_path.parent / ".aiue" / "target").rglob(Path(compiled).name))
     sql = typed_sql.read_text()
     # the typed predicate of a count, not the text pattern, for the BIGINT column

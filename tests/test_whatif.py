@@ -9,10 +9,11 @@ from datetime import date
 
 import pytest
 
-from ai_unit_economics import stats, whatif
 from ai_unit_economics.cli import main as aiue
 from ai_unit_economics.errors import UserError
-from ai_unit_economics.whatif import DayMix, FeatureSummary, GivenRates, IntentOutcome, Price
+from ai_unit_economics.finops import whatif
+from ai_unit_economics.finops.whatif import DayMix, FeatureSummary, GivenRates, IntentOutcome, Price
+from ai_unit_economics.metrics import stats
 
 from .conftest import Build
 

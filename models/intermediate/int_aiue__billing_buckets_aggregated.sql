@@ -1,4 +1,4 @@
-{{ config(materialized='table') }}
+{{ config(materialized='table', enabled=ai_unit_economics.is_using_billing()) }}
 {#- Billed money per allocation bucket (DESIGN.md §5; keys in int_aiue__billing_lines_keyed),
     in the reporting currency. billed_cost sums EffectiveCost (amortised, the unit-economics
     numerator); billed_cash_cost sums BilledCost (cash). -#}

@@ -1,3 +1,4 @@
+{{ config(enabled=ai_unit_economics.is_using_billing()) }}
 {#- Every line of billed AI money in the reporting currency, with the allocation bucket it
     belongs to: the AI cost rows of the invoice that converted (FX rate and rate date kept),
     plus the GPU seed's daily lease lines. Bucket keys:
@@ -8,16 +9,12 @@
       feature|<day>|<feature>                       split evenly over the feature's calls
       not_allocable|<day>|<provider>|<reason>       never split: the SKU map says why
       unattributed|<day>|<provider>                 never split: stays unallocated -#}
-with converted as (
+with
+{% if ai_unit_economics.is_using_focus() -%}
+converted as (
 
     select * from {{ ref('int_aiue__focus_costs_converted') }}
     where fx_rejection_reason is null
-
-),
-
-gpu_seed as (
-
-    select * from {{ ref('int_aiue__gpu_costs_daily') }}
 
 ),
 
@@ -61,6 +58,14 @@ focus_lines as (
 
 ),
 
+{% endif -%}
+
+gpu_seed as (
+
+    select * from {{ ref('int_aiue__gpu_costs_daily') }}
+
+),
+
 gpu_lines as (
 
     select
@@ -95,8 +100,10 @@ gpu_lines as (
 
 lines as (
 
+    {% if ai_unit_economics.is_using_focus() -%}
     select * from focus_lines
     union all
+    {% endif -%}
     select * from gpu_lines
 
 ),

@@ -1,4 +1,4 @@
-{{ config(materialized='table') }}
+{{ config(materialized='table', enabled=ai_unit_economics.is_using_billing()) }}
 {#- Each billing bucket's money split over its calls (DESIGN.md §5), one row per bucket and
     call. Members:
       request   the call whose response_id (or trace_id-span_id) is the billed request id;

@@ -1,3 +1,4 @@
+{{ config(materialized='view') }}
 {#- Valid call spans priced: one join to the day's rates of their provider and model
     (int_aiue__model_rates_daily, which also names the provider the call is billed under), one
     to the day's tool rate. Each usage type (ai_unit_economics.usage_types) costs its tokens at

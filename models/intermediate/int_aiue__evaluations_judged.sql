@@ -21,7 +21,7 @@ with events as (
         attribute_value,
         source_file,
         source_row_number
-    from {{ ref('stg_aiue__otel_span_events') }}
+    from {{ ref('int_aiue__span_events_parsed') }}
     where event_name = 'gen_ai.evaluation.result'
 
 ),

@@ -1,4 +1,4 @@
-{{ config(materialized='table') }}
+{{ config(materialized='table', enabled=ai_unit_economics.is_using_focus()) }}
 {#- Every staged FOCUS row with (1) why it is rejected, if it is, (2) whether it is AI cost
     and why, (3) what the SKU map resolves it to, and (4) how its money is allocated:
       request       names a call's request id (Tags or an x_ column): exact;
@@ -143,7 +143,7 @@ scoped as (
 
 ),
 
-final as (
+allocated as (
 
     select
         *,
@@ -180,6 +180,48 @@ final as (
             when lower(coalesce(pricing_unit, '')) like '%hour%' then pricing_quantity
         end as usage_hours
     from scoped
+
+),
+
+{#- Only the columns billing reads (int_aiue__focus_costs_converted, int_aiue__gpu_costs_daily,
+    aiue__billing_scope_summary, aiue__rejected_focus_costs); invoice attributes are read from
+    stg_aiue__focus_costs by the one mart that shows them. -#}
+final as (
+
+    select
+        focus_cost_id,
+        provider_name,
+        billing_currency,
+        charge_category,
+        charge_description,
+        service_category,
+        service_name,
+        tag_request_id,
+        tag_feature_tag,
+        tag_model,
+        sku_provider,
+        sku_model,
+        sku_usage_type,
+        sku_not_allocable_reason,
+        mapped_tag_provider,
+        resolved_provider,
+        rejection_reason,
+        scope_reason,
+        allocation_kind,
+        billed_cost,
+        effective_cost,
+        cost_to_allocate,
+        billed_tokens,
+        usage_hours,
+        is_ai_cost,
+        charge_date,
+        source_file,
+        source_row_number,
+        raw_billed_cost,
+        raw_effective_cost,
+        raw_charge_period_start,
+        raw_billing_currency
+    from allocated
 
 )
 

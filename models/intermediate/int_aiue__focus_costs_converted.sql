@@ -1,3 +1,4 @@
+{{ config(enabled=ai_unit_economics.is_using_focus()) }}
 {#- AI cost rows of the invoice in the reporting currency. A row billed in another currency
     takes the latest aiue_fx_rates rate on or before its charge day (at most var
     aiue_fx_max_rate_age_days days old); the rate and its date stay on the row. A row with no
@@ -69,7 +70,7 @@ with_rates as (
 
 ),
 
-final as (
+converted as (
 
     select
         *,
@@ -89,6 +90,50 @@ final as (
         end as cash_amount,
         '{{ reporting }}' as currency
     from with_rates
+
+),
+
+{#- Only the columns billing reads (int_aiue__billing_lines_keyed, aiue__billing_scope_summary,
+    aiue__rejected_focus_costs, the billing conservation test). -#}
+final as (
+
+    select
+        focus_cost_id,
+        provider_name,
+        billing_currency,
+        currency,
+        charge_category,
+        charge_description,
+        service_category,
+        service_name,
+        tag_request_id,
+        tag_feature_tag,
+        tag_model,
+        sku_provider,
+        sku_model,
+        sku_usage_type,
+        sku_not_allocable_reason,
+        mapped_tag_provider,
+        resolved_provider,
+        allocation_kind,
+        fx_rejection_reason,
+        billed_cost,
+        effective_cost,
+        cost_to_allocate,
+        fx_rate,
+        amount,
+        cash_amount,
+        billed_tokens,
+        usage_hours,
+        charge_date,
+        fx_rate_date,
+        source_file,
+        source_row_number,
+        raw_billed_cost,
+        raw_effective_cost,
+        raw_charge_period_start,
+        raw_billing_currency
+    from converted
 
 )
 

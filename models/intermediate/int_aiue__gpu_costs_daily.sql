@@ -1,3 +1,4 @@
+{{ config(enabled=ai_unit_economics.is_using_billing()) }}
 {#- The aiue_gpu_rates seed as one cost line per lease row and day: gpu_count x
     price_per_gpu_hour x 24, for the days the row holds inside the telemetry's window (first to
     last call day). Rows for the same model add up (each is a lease). A day and model that
@@ -39,6 +40,7 @@ window_days as (
 
 ),
 
+{% if ai_unit_economics.is_using_focus() -%}
 invoiced_gpu_days as (
 
     select distinct charge_date, tag_model
@@ -46,6 +48,7 @@ invoiced_gpu_days as (
     where allocation_kind = 'gpu'
 
 ),
+{%- endif %}
 
 seed_days as (
 
@@ -84,10 +87,12 @@ final as (
             "'|'", 'cast(seed_days.valid_from as ' ~ dbt.type_string() ~ ')']) }} as gpu_cost_line_id,
         seed_days.*
     from seed_days
+    {% if ai_unit_economics.is_using_focus() -%}
     left join invoiced_gpu_days
         on seed_days.date_day = invoiced_gpu_days.charge_date
         and seed_days.response_model = invoiced_gpu_days.tag_model
     where invoiced_gpu_days.tag_model is null
+    {%- endif %}
 
 )
 

@@ -1,25 +1,7 @@
 {#- Calls rolled up to their intent: counts, tokens, costs, first call and primary model. -#}
 with calls as (
 
-    select * from {{ ref('int_aiue__calls_allocated') }}
-
-),
-
-first_calls as (
-
-    select
-        intent_id,
-        feature_tag,
-        conversation_id,
-        user_id,{{ ai_unit_economics.passthrough_list() }}
-        call_date as intent_date
-    from (
-        select
-            *,
-            row_number() over (partition by intent_id order by started_at, span_id) as call_order
-        from calls
-    ) as ordered_calls
-    where call_order = 1
+    select * from {{ ref('aiue__llm_calls') }}
 
 ),
 
@@ -52,10 +34,17 @@ primary_models as (
 
 ),
 
+{#- One hash aggregate per intent. Its first call's attributes are picked in it (no sort of
+    every call): first by start time, then span and trace id, which are unique. -#}
 rollup as (
 
+    {%- set first = ['started_at', 'span_id', 'trace_id'] %}
     select
         intent_id,
+        {% for column in ['feature_tag', 'conversation_id', 'user_id'] + ai_unit_economics.passthrough_column_names() -%}
+        {{ ai_unit_economics.arg_min(column, first) }} as {{ column }},
+        {% endfor -%}
+        {{ ai_unit_economics.arg_min('call_date', first) }} as intent_date,
         count(*) as calls,
         sum(case when is_inference then 1 else 0 end) as inference_calls,
         sum(case when is_tool then 1 else 0 end) as tool_calls,
@@ -87,9 +76,9 @@ final as (
 
     select
         rollup.intent_id,
-        first_calls.conversation_id,
-        first_calls.user_id,{{ ai_unit_economics.passthrough_list('first_calls.') }}
-        first_calls.feature_tag,
+        rollup.conversation_id,
+        rollup.user_id,{{ ai_unit_economics.passthrough_list('rollup.') }}
+        rollup.feature_tag,
         primary_models.provider_name,
         primary_models.response_model,
         rollup.calls,
@@ -113,12 +102,10 @@ final as (
         rollup.allocated_cost,
         rollup.estimated_token_cost,
         rollup.estimated_retry_cost,
-        first_calls.intent_date,
+        rollup.intent_date,
         rollup.first_call_at,
         rollup.last_call_at
     from rollup
-    inner join first_calls
-        on rollup.intent_id = first_calls.intent_id
     left join primary_models
         on rollup.intent_id = primary_models.intent_id
 

@@ -1,3 +1,4 @@
+{{ config(materialized='view') }}
 {#- Intents joined to their winning outcome label (outcomes.csv, else an evaluation result;
     int_aiue__outcomes_ranked) and costed for human labour with the seed rows that held on the
     intent's day for its feature and escalation channel. -#}

@@ -22,7 +22,7 @@
 {%- set checks = [
     ('span_id_missing', 'span_id is null', "'span_id is missing'"),
     ('trace_id_missing', 'trace_id is null', "'trace_id is missing'"),
-    ('start_time_missing', 'raw_start_time is null', "'start_time is missing'"),
+    ('start_time_missing', 'started_at is null and raw_start_time is null', "'start_time is missing'"),
     ('start_time_unreadable', 'started_at is null',
         dbt.concat(["'start_time is not an ISO-8601 timestamp or epoch number: '", 'raw_start_time'])),
     ('end_time_unreadable', 'raw_end_time is not null and ended_at is null',
@@ -59,9 +59,12 @@
     unique_key=ai_unit_economics.span_day('started_at'),
 ) }}
 
-with staged as (
+{%- set inlined = ai_unit_economics.cte_inlined() %}
+{#- Each step below reads the span set afresh (inlined), taking only the columns it needs:
+    held whole as one CTE, the parsed span set of a full build did not fit in memory. -#}
+with staged as {{ inlined }} (
 
-    select * from {{ ref('stg_aiue__otel_spans') }}
+    select * from {{ ref('int_aiue__spans_parsed') }}
 
 ),
 
@@ -73,6 +76,7 @@ recomputed_days as (
 
 ),
 
+{#- The recomputed days only: held once, not re-read for each step. -#}
 spans as (
 
     select staged.*
@@ -82,14 +86,15 @@ spans as (
 
 ),
 {%- else -%}
-spans as (
+spans as {{ inlined }} (
 
     select * from staged
 
 ),
 {%- endif %}
 
-{#- Spans that could be a call by their content but name no operation. -#}
+{#- Spans that could be a call by their content but name no operation: calls unless a child
+    span has token counts (then they are a parent repeating their children's totals). -#}
 operation_candidates as (
 
     select trace_id, span_id
@@ -101,57 +106,64 @@ operation_candidates as (
 
 ),
 
-candidates_with_token_children as (
-
-    select distinct operation_candidates.trace_id, operation_candidates.span_id
-    from operation_candidates
-    inner join spans as children
-        on children.trace_id = operation_candidates.trace_id
-        and children.parent_span_id = operation_candidates.span_id
-    where coalesce(children.input_tokens, children.output_tokens) is not null
-
-),
-
 inferred_calls as (
 
-    select operation_candidates.trace_id, operation_candidates.span_id
-    from operation_candidates
-    left join candidates_with_token_children
-        on operation_candidates.trace_id = candidates_with_token_children.trace_id
-        and operation_candidates.span_id = candidates_with_token_children.span_id
-    where candidates_with_token_children.span_id is null
-
-),
-
-operations as (
-
     select
-        spans.*,
-        inferred_calls.span_id is not null as is_operation_inferred
-    from spans
-    left join inferred_calls
-        on spans.trace_id = inferred_calls.trace_id
-        and spans.span_id = inferred_calls.span_id
-        and spans.operation_name is null
+        operation_candidates.trace_id,
+        operation_candidates.span_id
+    from operation_candidates
+    left join spans as children
+        on children.trace_id = operation_candidates.trace_id
+        and children.parent_span_id = operation_candidates.span_id
+    group by operation_candidates.trace_id, operation_candidates.span_id
+    having max(case when coalesce(children.input_tokens, children.output_tokens) is not null then 1 else 0 end) = 0
 
 ),
 
 {#- Duplicates are rare: counting each key once is a hash aggregate, whereas numbering every
-    row would sort all spans with every column (the slowest step at 10M spans). -#}
+    row would sort all spans with every column (the slowest step at 10M spans). Only the
+    duplicated keys' rows are numbered. -#}
 duplicate_keys as (
 
     select trace_id, span_id
-    from operations
+    from spans
     group by trace_id, span_id
     having count(*) > 1
+
+),
+
+numbered as (
+
+    select
+        spans.*,
+        1 as occurrence
+    from spans
+    left join duplicate_keys
+        on spans.trace_id = duplicate_keys.trace_id
+        and spans.span_id = duplicate_keys.span_id
+    where duplicate_keys.span_id is null
+
+    union all
+
+    select
+        spans.*,
+        row_number() over (
+            partition by spans.trace_id, spans.span_id
+            order by spans.source_file nulls last, spans.source_row_number nulls last,
+                spans.started_at, spans.ended_at nulls last, spans.response_id nulls last
+        ) as occurrence
+    from spans
+    inner join duplicate_keys
+        on spans.trace_id = duplicate_keys.trace_id
+        and spans.span_id = duplicate_keys.span_id
 
 ),
 
 columns as (
 
     select
-        operations.trace_id,
-        operations.span_id,
+        numbered.trace_id,
+        numbered.span_id,
         parent_span_id,
         intent_id,
         conversation_id,
@@ -162,7 +174,7 @@ columns as (
         provider_name,
         request_model,
         response_model,
-        case when is_operation_inferred then 'chat' else operation_name end as operation_name,
+        case when inferred_calls.span_id is not null then 'chat' else operation_name end as operation_name,
         status_code,
         error_type,
         tool_name,
@@ -176,43 +188,23 @@ columns as (
         started_at,
         ended_at,
         is_intent_id_inferred,
-        is_operation_inferred,
+        inferred_calls.span_id is not null as is_operation_inferred,
         source_layout,
         source_row_number,
         source_file,
         {% for column in raw_columns -%}
         raw_{{ column }},
         {% endfor -%}
-        duplicate_keys.span_id is not null as is_duplicate_key
-    from operations
-    left join duplicate_keys
-        on operations.trace_id = duplicate_keys.trace_id
-        and operations.span_id = duplicate_keys.span_id
+        occurrence
+    from numbered
+    left join inferred_calls
+        on numbered.trace_id = inferred_calls.trace_id
+        and numbered.span_id = inferred_calls.span_id
+        and numbered.operation_name is null
 
 ),
 
-numbered as (
-
-    select
-        *,
-        1 as occurrence
-    from columns
-    where not is_duplicate_key
-
-    union all
-
-    select
-        *,
-        row_number() over (
-            partition by trace_id, span_id
-            order by source_file nulls last, source_row_number nulls last, started_at,
-                ended_at nulls last, response_id nulls last
-        ) as occurrence
-    from columns
-    where is_duplicate_key
-
-),
-
+{#- The rule first; the reason (text) only for the rows a rule rejects. -#}
 checked as (
 
     select
@@ -221,13 +213,8 @@ checked as (
             {%- for rule, condition, message in checks %}
             when {{ condition }} then '{{ rule }}'
             {%- endfor %}
-        end as rejection_rule,
-        case
-            {%- for rule, condition, message in checks %}
-            when {{ condition }} then {{ message }}
-            {%- endfor %}
-        end as rejection_reason
-    from numbered
+        end as rejection_rule
+    from columns
 
 ),
 
@@ -237,11 +224,21 @@ final as (
         {% for column in kept_columns -%}
         {{ column }},
         {% endfor -%}
+        {#- The given text, for the rejection listing only (a typed value that was valid has
+            no text: its value as text). -#}
         {% for column in raw_columns -%}
-        raw_{{ column }},
+        {%- set parsed = {'start_time': 'started_at', 'end_time': none, 'status_code': none}.get(column, column) -%}
+        case when rejection_rule is not null then
+            {%- if parsed %} coalesce(raw_{{ column }}, cast({{ parsed }} as {{ dbt.type_string() }}))
+            {%- else %} raw_{{ column }}{% endif %} end as raw_{{ column }},
         {% endfor -%}
         rejection_rule,
-        rejection_reason,
+        case
+            when rejection_rule is null then null
+            {%- for rule, condition, message in checks %}
+            when rejection_rule = '{{ rule }}' then {{ message }}
+            {%- endfor %}
+        end as rejection_reason,
         case
             when rejection_rule is null then null
             when rejection_rule = 'not_a_call' then 'not_a_call'

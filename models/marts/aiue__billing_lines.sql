@@ -1,3 +1,4 @@
+{{ config(enabled=ai_unit_economics.is_using_billing()) }}
 {#- One row per line of billed AI money: each AI cost row of the FOCUS export that converted
     to the reporting currency (its FX rate and rate date kept), and each day of a GPU lease
     from aiue_gpu_rates. bucket_id links it to aiue__cost_reconciliation. -#}

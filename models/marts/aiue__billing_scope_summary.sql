@@ -1,3 +1,4 @@
+{{ config(enabled=ai_unit_economics.is_using_focus()) }}
 {#- Every FOCUS row counted once, by provider, billing currency, charge category and scope:
     ai_cost (in AI unit economics; scope_reason says why), not_ai (the rest of the cloud bill,
     left out on purpose) or rejected. Amounts in the billing currency as the export gives

@@ -1,6 +1,8 @@
 {#- Each budget of the aiue_budgets seed against the spend or cost per success of its scope, one
     row per budget and period (month or day) up to the as-of day: var aiue_budget_as_of, else
-    the last day of aiue__unit_economics_daily. The budget row used for a period is the one
+    the last day with calls in aiue__unit_economics_daily (a later day that holds only billing
+    rows, such as a credit or an invoice line posted after the month, is not judged on its
+    own: its money still counts in its period when that period is judged). The budget row used for a period is the one
     valid on its evaluation day (the as-of day for the current period, the last day for past
     ones). Spend is the total cost of the intents in scope (tokens, tools, infra, labour) plus
     billed money in scope that landed on no call; the straight-line forecast is spend / days
@@ -24,6 +26,7 @@ daily as (
         {% for column in scopes.values() | unique -%}
         {{ column }},
         {% endfor -%}
+        calls,
         total_cost,
         unallocated_cost,
         labeled_total_cost,
@@ -39,7 +42,7 @@ as_of as (
         {% if as_of -%}
         cast('{{ as_of }}' as date) as as_of_date
         {%- else -%}
-        max(date_day) as as_of_date
+        coalesce(max(case when calls > 0 then date_day end), max(date_day)) as as_of_date
         {%- endif %}
     from daily
 
@@ -187,14 +190,14 @@ valued as (
 
     select
         *,
-        {{ ai_unit_economics.ratio('labeled_total_cost', 'successful_intents') }} as cost_per_success,
+        {{ ai_unit_economics.metric_sql('cost_per_success') }} as cost_per_success,
         case budget_metric
             when 'total_cost' then cast(spend as {{ ai_unit_economics.type_double() }})
-            when 'cost_per_success' then {{ ai_unit_economics.ratio('labeled_total_cost', 'successful_intents') }}
+            when 'cost_per_success' then {{ ai_unit_economics.metric_sql('cost_per_success') }}
         end as actual_value,
         case budget_metric
             when 'total_cost' then {{ ai_unit_economics.ratio('spend', 'elapsed_days') }} * period_days
-            when 'cost_per_success' then {{ ai_unit_economics.ratio('labeled_total_cost', 'successful_intents') }}
+            when 'cost_per_success' then {{ ai_unit_economics.metric_sql('cost_per_success') }}
         end as forecast_value,
         budget_metric = 'cost_per_success' and successful_intents = 0 and labeled_total_cost > 0
             as has_cost_without_success
@@ -243,7 +246,7 @@ final as (
         {{ ai_unit_economics.ratio('actual_value', 'limit_amount') }} as used_share,
         period_days,
         elapsed_days,
-        labeled_intents >= {{ var('aiue_min_sample_intents') }} as is_sufficient_sample,
+        {{ ai_unit_economics.sufficient_sample() }} as is_sufficient_sample,
         is_current_period,
         period_start,
         period_end,

@@ -1,8 +1,11 @@
 {#- The invoice against the telemetry, one row per allocation bucket (see
     int_aiue__billing_buckets_aggregated for the keys), plus one 'unbilled' row per day,
     provider, model and usage type of calls that no invoice row covers (they keep their
-    estimate). Per bucket: allocated_cost + unallocated_cost = billed_cost, exactly. -#}
-with buckets as (
+    estimate). Per bucket: allocated_cost + unallocated_cost = billed_cost, exactly. Without
+    billing input there are no buckets: every call is unbilled. -#}
+with
+{% if ai_unit_economics.is_using_billing() -%}
+buckets as (
 
     select * from {{ ref('int_aiue__billing_buckets_aggregated') }}
 
@@ -69,26 +72,42 @@ billed as (
 
 ),
 
+{#- Calls no invoice line covers, per day, provider and model, in one pass over the call
+    mart; then one row per usage type they have tokens of. -#}
+{% endif -%}
+
 unbilled_calls as (
 
-    select call_id
-    from {{ ref('int_aiue__calls_allocated') }}
+    select
+        call_date,
+        provider_name,
+        coalesce(response_model, request_model) as response_model,
+        {% for usage in ai_unit_economics.usage_types() -%}
+        sum(case when {{ usage.tokens }} > 0 then 1 else 0 end) as {{ usage.usage_type }}_calls,
+        sum(case when {{ usage.tokens }} > 0 then {{ usage.tokens }} end) as {{ usage.usage_type }}_tokens,
+        sum(case when {{ usage.tokens }} > 0 then {{ usage.cost }} end) as {{ usage.usage_type }}_cost{{ "," if not loop.last }}
+        {% endfor %}
+    from {{ ref('aiue__llm_calls') }}
     where is_unbilled and is_inference
+    group by call_date, provider_name, coalesce(response_model, request_model)
 
 ),
 
 unbilled_parts as (
 
+    {% for usage in ai_unit_economics.usage_types() -%}
     select
-        call_usages.call_date,
-        call_usages.provider_name,
-        coalesce(call_usages.response_model, call_usages.request_model) as response_model,
-        call_usages.usage_type,
-        call_usages.tokens,
-        call_usages.estimated_cost
-    from {{ ref('int_aiue__call_usages') }} as call_usages
-    inner join unbilled_calls
-        on call_usages.call_id = unbilled_calls.call_id
+        call_date,
+        provider_name,
+        response_model,
+        '{{ usage.usage_type }}' as usage_type,
+        {{ usage.usage_type }}_calls as calls,
+        {{ usage.usage_type }}_tokens as tokens,
+        {{ usage.usage_type }}_cost as estimated_cost
+    from unbilled_calls
+    where {{ usage.usage_type }}_calls > 0
+    {{ "union all" if not loop.last }}
+    {% endfor %}
 
 ),
 
@@ -110,7 +129,7 @@ unbilled as (
         cast(null as {{ dbt.type_string() }}) as unallocated_reason,
         cast(null as {{ dbt.type_string() }}) as weight_basis,
         0 as billing_lines,
-        count(*) as calls,
+        sum(calls) as calls,
         sum(tokens) as call_tokens,
         cast(null as {{ ai_unit_economics.type_decimal(38, 6) }}) as billed_tokens,
         cast(0 as {{ ai_unit_economics.type_money() }}) as billed_cost,
@@ -127,8 +146,10 @@ unbilled as (
 
 combined as (
 
+    {% if ai_unit_economics.is_using_billing() -%}
     select * from billed
     union all
+    {% endif -%}
     select * from unbilled
 
 ),

@@ -1,3 +1,4 @@
+{{ config(enabled=ai_unit_economics.is_using_billing()) }}
 {#- The allocated AI cost in the shape of FOCUS Cost and Usage rows (`aiue export-focus` writes
     them with FOCUS 1.2 column names): one row per charge day x billing provider x the calls'
     provider and model x feature x the invoice attributes the money came from. Each row sums the
@@ -43,44 +44,41 @@ lines as (
 
 ),
 
+{%- set attributes = ['provider_name', 'publisher_name', 'invoice_issuer_name',
+    'billing_account_id', 'billing_account_name', 'sub_account_id', 'sub_account_name',
+    'invoice_id', 'service_name', 'billing_period_start_at', 'billing_period_end_at'] %}
+{% if ai_unit_economics.is_using_focus() -%}
 invoice_rows as (
 
     select
         focus_cost_id,
-        provider_name,
-        publisher_name,
-        invoice_issuer_name,
-        billing_account_id,
-        billing_account_name,
-        sub_account_id,
-        sub_account_name,
-        invoice_id,
-        service_name,
-        billing_period_start_at,
-        billing_period_end_at
+        {% for attribute in attributes -%}
+        {{ attribute }}{{ "," if not loop.last }}
+        {% endfor %}
     from {{ ref('stg_aiue__focus_costs') }}
 
 ),
+{% endif %}
 
+{#- GPU leases from the seed have no invoice attributes: without FOCUS input they are all null. -#}
 bucket_invoice as (
 
     select
         lines.bucket_id,
         min(lines.billing_source) as billing_source,
-        min(invoice_rows.provider_name) as invoice_provider_name,
-        min(invoice_rows.publisher_name) as publisher_name,
-        min(invoice_rows.invoice_issuer_name) as invoice_issuer_name,
-        min(invoice_rows.billing_account_id) as billing_account_id,
-        min(invoice_rows.billing_account_name) as billing_account_name,
-        min(invoice_rows.sub_account_id) as sub_account_id,
-        min(invoice_rows.sub_account_name) as sub_account_name,
-        min(invoice_rows.invoice_id) as invoice_id,
-        min(invoice_rows.service_name) as service_name,
-        min(invoice_rows.billing_period_start_at) as billing_period_start_at,
-        max(invoice_rows.billing_period_end_at) as billing_period_end_at
+        {% for attribute in attributes -%}
+        {%- set name = 'invoice_provider_name' if attribute == 'provider_name' else attribute -%}
+        {%- if ai_unit_economics.is_using_focus() -%}
+        {{ 'max' if attribute == 'billing_period_end_at' else 'min' }}(invoice_rows.{{ attribute }})
+        {%- else -%}
+        cast(null as {{ dbt.type_timestamp() if attribute.endswith('_at') else dbt.type_string() }})
+        {%- endif %} as {{ name }}{{ "," if not loop.last }}
+        {% endfor %}
     from lines
+    {% if ai_unit_economics.is_using_focus() -%}
     left join invoice_rows
         on lines.billing_line_id = invoice_rows.focus_cost_id
+    {% endif -%}
     group by lines.bucket_id
 
 ),
@@ -88,7 +86,7 @@ bucket_invoice as (
 calls as (
 
     select
-        call_id,
+        {{ dbt.concat(['trace_id', "'-'", 'span_id']) }} as call_id,
         intent_id,
         provider_name,
         coalesce(response_model, request_model) as model_name,
@@ -232,7 +230,7 @@ final as (
         grouped.effective_cost,
         grouped.billed_cost,
         grouped.list_cost,
-        {{ ai_unit_economics.ratio('feature_days.labeled_total_cost', 'feature_days.successful_intents') }}
+        {{ ai_unit_economics.metric_sql('cost_per_success', 'feature_days.') }}
             as feature_day_cost_per_success,
         grouped.date_day,
         grouped.billing_period_start_at,

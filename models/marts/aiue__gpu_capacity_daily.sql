@@ -1,3 +1,4 @@
+{{ config(enabled=ai_unit_economics.is_using_billing()) }}
 {#- Self-hosted GPU cost per day and model (aiue_gpu_rates leases, or FOCUS compute rows
     tagged with the model), what the model's calls used of it, and the idle rest. Capacity
     needs tokens_per_gpu_hour in the seed; without it utilization is known only on days with

@@ -1,3 +1,4 @@
+{{ config(enabled=ai_unit_economics.is_using_focus()) }}
 {#- FOCUS rows that are not in the billing: bad values (rejection_kind 'invalid') and AI cost
     rows in a currency with no FX rate ('missing_fx_rate'). Each names its reason; the money
     stays visible in the billing currency. -#}

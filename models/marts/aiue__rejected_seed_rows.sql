@@ -1,5 +1,6 @@
 {#- Every seed row that is left out, one row each: a cell that does not parse or is out of
-    range, a negative amount, or a conflict (two rows with the same key and start date, where
+    range, a negative amount, a value outside its list, a currency other than the reporting
+    currency, or a conflict (two rows with the same key and start date, where
     which one holds would be a matter of file order). The other rows of the seed still
     build. The checks are declared in macros/seed_checks.sql. -#}
 {%- set seeds = ai_unit_economics.seed_cell_checks().keys() | list | sort -%}

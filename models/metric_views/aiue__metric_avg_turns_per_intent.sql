@@ -32,8 +32,8 @@ final as (
         intents,
         labeled_intents,
         turns,
-        {{ ai_unit_economics.ratio('turns', 'intents') }} as avg_turns_per_intent,
-        labeled_intents >= {{ var('aiue_min_sample_intents') }} as is_sufficient_sample
+        {{ ai_unit_economics.metric_sql('avg_turns_per_intent') }} as avg_turns_per_intent,
+        {{ ai_unit_economics.sufficient_sample() }} as is_sufficient_sample
     from sums
 
 )

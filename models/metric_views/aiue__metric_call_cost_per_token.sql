@@ -40,7 +40,7 @@ final as (
         status_code{{ ai_unit_economics.passthrough_after(dimensions_only=true) }},
         call_tokens,
         call_token_cost,
-        {{ ai_unit_economics.ratio('call_token_cost', 'call_tokens') }} as call_cost_per_token
+        {{ ai_unit_economics.metric_sql('call_cost_per_token') }} as call_cost_per_token
     from sums
 
 )

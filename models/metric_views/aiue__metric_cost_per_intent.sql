@@ -5,7 +5,7 @@
     sum the sums and apply the formula again.
 -#}
 {{ config(materialized='view') }}
-{%- set z = ai_unit_economics.confidence_z() %}
+{%- set c = ai_unit_economics.interval_constants() %}
 
 with sums as (
 
@@ -36,10 +36,10 @@ final as (
         labeled_intents,
         total_cost,
         total_cost_squared,
-        {{ ai_unit_economics.ratio('total_cost', 'intents') }} as cost_per_intent,
-        labeled_intents >= {{ var('aiue_min_sample_intents') }} as is_sufficient_sample,
-        {{ ai_unit_economics.delta_ratio_bound('intents', 'total_cost', 'total_cost_squared', 'intents', 'intents', 'total_cost', z, 'low') }} as cost_per_intent_ci_low,
-        {{ ai_unit_economics.delta_ratio_bound('intents', 'total_cost', 'total_cost_squared', 'intents', 'intents', 'total_cost', z, 'high') }} as cost_per_intent_ci_high
+        {{ ai_unit_economics.metric_sql('cost_per_intent') }} as cost_per_intent,
+        {{ ai_unit_economics.sufficient_sample() }} as is_sufficient_sample,
+        {{ ai_unit_economics.metric_bound('cost_per_intent', 'low', c) }} as cost_per_intent_ci_low,
+        {{ ai_unit_economics.metric_bound('cost_per_intent', 'high', c) }} as cost_per_intent_ci_high
     from sums
 
 )

@@ -34,8 +34,8 @@ final as (
         labeled_intents,
         tokens,
         token_cost,
-        ({{ ai_unit_economics.ratio('token_cost', 'tokens') }}) * 1000000 as cost_per_million_tokens,
-        labeled_intents >= {{ var('aiue_min_sample_intents') }} as is_sufficient_sample
+        {{ ai_unit_economics.metric_sql('cost_per_million_tokens') }} as cost_per_million_tokens,
+        {{ ai_unit_economics.sufficient_sample() }} as is_sufficient_sample
     from sums
 
 )

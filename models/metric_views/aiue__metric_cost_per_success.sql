@@ -6,7 +6,7 @@
     apply the formula again.
 -#}
 {{ config(materialized='view') }}
-{%- set z = ai_unit_economics.confidence_z() %}
+{%- set c = ai_unit_economics.interval_constants() %}
 
 with sums as (
 
@@ -39,10 +39,10 @@ final as (
         labeled_total_cost,
         successful_total_cost,
         labeled_total_cost_squared,
-        {{ ai_unit_economics.ratio('labeled_total_cost', 'successful_intents') }} as cost_per_success,
-        labeled_intents >= {{ var('aiue_min_sample_intents') }} as is_sufficient_sample,
-        {{ ai_unit_economics.delta_ratio_bound('labeled_intents', 'labeled_total_cost', 'labeled_total_cost_squared', 'successful_intents', 'successful_intents', 'successful_total_cost', z, 'low') }} as cost_per_success_ci_low,
-        {{ ai_unit_economics.delta_ratio_bound('labeled_intents', 'labeled_total_cost', 'labeled_total_cost_squared', 'successful_intents', 'successful_intents', 'successful_total_cost', z, 'high') }} as cost_per_success_ci_high
+        {{ ai_unit_economics.metric_sql('cost_per_success') }} as cost_per_success,
+        {{ ai_unit_economics.sufficient_sample() }} as is_sufficient_sample,
+        {{ ai_unit_economics.metric_bound('cost_per_success', 'low', c) }} as cost_per_success_ci_low,
+        {{ ai_unit_economics.metric_bound('cost_per_success', 'high', c) }} as cost_per_success_ci_high
     from sums
 
 )

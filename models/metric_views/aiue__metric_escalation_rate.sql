@@ -30,8 +30,8 @@ final as (
         currency{{ ai_unit_economics.passthrough_after(dimensions_only=true) }},
         labeled_intents,
         escalated_intents,
-        {{ ai_unit_economics.ratio('escalated_intents', 'labeled_intents') }} as escalation_rate,
-        labeled_intents >= {{ var('aiue_min_sample_intents') }} as is_sufficient_sample
+        {{ ai_unit_economics.metric_sql('escalation_rate') }} as escalation_rate,
+        {{ ai_unit_economics.sufficient_sample() }} as is_sufficient_sample
     from sums
 
 )

@@ -5,7 +5,7 @@
     the sums and apply the formula again.
 -#}
 {{ config(materialized='view') }}
-{%- set z = ai_unit_economics.confidence_z() %}
+{%- set c = ai_unit_economics.interval_constants() %}
 
 with sums as (
 
@@ -32,10 +32,10 @@ final as (
         currency{{ ai_unit_economics.passthrough_after(dimensions_only=true) }},
         labeled_intents,
         successful_intents,
-        {{ ai_unit_economics.ratio('successful_intents', 'labeled_intents') }} as success_rate,
-        labeled_intents >= {{ var('aiue_min_sample_intents') }} as is_sufficient_sample,
-        {{ ai_unit_economics.wilson_bound('successful_intents', 'labeled_intents', z, 'low') }} as success_rate_ci_low,
-        {{ ai_unit_economics.wilson_bound('successful_intents', 'labeled_intents', z, 'high') }} as success_rate_ci_high
+        {{ ai_unit_economics.metric_sql('success_rate') }} as success_rate,
+        {{ ai_unit_economics.sufficient_sample() }} as is_sufficient_sample,
+        {{ ai_unit_economics.metric_bound('success_rate', 'low', c) }} as success_rate_ci_low,
+        {{ ai_unit_economics.metric_bound('success_rate', 'high', c) }} as success_rate_ci_high
     from sums
 
 )

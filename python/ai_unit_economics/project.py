@@ -6,9 +6,6 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
-
-from . import catalogue
 from .errors import UserError
 
 SEED_COLUMNS: dict[str, list[str]] = {
@@ -72,7 +69,7 @@ SEED_COLUMNS: dict[str, list[str]] = {
         "priority",
         "note",
     ],
-    # Outcome labels from evaluation events (README, "The metrics").
+    # Outcome labels from evaluation events (docs/computation.md).
     "aiue_success_criteria": [
         "feature_tag",
         "evaluation_name",
@@ -250,8 +247,9 @@ OUTCOME_COLUMNS: tuple[str, ...] = (
     "labeled_at",
 )
 
-# FOCUS 1.0-1.3 columns staging reads (lower-cased); an input without focus_costs gets an empty
-# table of these so the build runs with no billing.
+# FOCUS 1.0-1.3 columns staging reads (lower-cased; the full map is the focus_columns() macro,
+# macros/focus_columns.sql, and tests/python/test_focus_contract.py holds this list to it); an
+# input without focus_costs gets an empty table of these so the build runs with no billing.
 FOCUS_COLUMNS: tuple[str, ...] = (
     "billedcost",
     "effectivecost",
@@ -316,6 +314,27 @@ EMPTY_INPUT_COLUMNS: dict[str, tuple[str, ...]] = {
 
 RAW_SCHEMA = "aiue_raw"
 MART_SCHEMA_SUFFIX = "aiue"
+# Staging (and the seeds) and intermediate relations build beside the marts in schemas of their
+# own, <marts schema>_staging and <marts schema>_intermediate (vars aiue_staging_schema and
+# aiue_intermediate_schema), so that the marts schema holds only what BI tools read.
+STAGING_SCHEMA_SUFFIX = "_staging"
+INTERMEDIATE_SCHEMA_SUFFIX = "_intermediate"
+# The dbt var naming each schema a build writes, and its default (a suffix of aiue_schema).
+BUILD_SCHEMA_VARS: dict[str, str] = {
+    "aiue_schema": MART_SCHEMA_SUFFIX,
+    "aiue_staging_schema": MART_SCHEMA_SUFFIX + STAGING_SCHEMA_SUFFIX,
+    "aiue_intermediate_schema": MART_SCHEMA_SUFFIX + INTERMEDIATE_SCHEMA_SUFFIX,
+}
+
+# The storage format of the DuckDB files a run creates: DuckDB 2.x writes a format no 1.x client
+# reads (most BI tools and desktop clients bundle 1.x); v1.0.0 is read by DuckDB 1.0 and later.
+# The same default is in profiles.yml (config_options); AIUE_DUCKDB_STORAGE_VERSION overrides
+# both. A file keeps the format it was created with: an append does not change it.
+DUCKDB_STORAGE_VERSION = "v1.0.0"
+
+
+def duckdb_storage_version() -> str:
+    return os.environ.get("AIUE_DUCKDB_STORAGE_VERSION") or DUCKDB_STORAGE_VERSION
 
 
 def project_dir() -> Path:
@@ -332,16 +351,3 @@ def project_dir() -> Path:
         "cannot find the ai_unit_economics dbt project: reinstall the package (its wheel "
         "carries the project) or set AIUE_PROJECT_DIR to the folder holding dbt_project.yml."
     )
-
-
-def passthrough_dimensions(root: Path | None = None) -> tuple[catalogue.PassthroughColumn, ...]:
-    """The pass-through dimensions var aiue_span_passthrough_columns names in the dbt_project.yml
-    of `root`, else (no root, or none there) of the project `aiue` runs."""
-    path = (root or project_dir()) / "dbt_project.yml"
-    if not path.is_file():
-        path = project_dir() / "dbt_project.yml"
-    if not path.is_file():
-        return ()
-    project = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    configured = (project.get("vars") or {}).get(catalogue.PASSTHROUGH_VAR)
-    return catalogue.passthrough_dimensions(configured)

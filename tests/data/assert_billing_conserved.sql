@@ -1,3 +1,4 @@
+{{ config(enabled=ai_unit_economics.is_using_billing()) }}
 -- Billing money is conserved (DESIGN.md §5): per bucket allocated + unallocated = billed
 -- (to 1e-9 relative; exact by construction), and in total: the AI rows of the invoice that
 -- converted + GPU seed lines = Σ billed over buckets = Σ allocated to calls + Σ unallocated,
@@ -35,11 +36,12 @@ totals as (
         (select coalesce(sum(unallocated_cost), 0) from buckets) as bucket_unallocated,
         (select coalesce(sum(allocated_cost), 0) from {{ ref('aiue__intents') }}) as intent_allocated,
         (select coalesce(sum(billed_cost), 0) from {{ ref('aiue__unit_economics_daily') }}) as daily_billed,
-        {{ ai_unit_economics.money_sum([
-            "(select coalesce(sum(amount), 0) from " ~ ref('int_aiue__focus_costs_converted')
-            ~ " where fx_rejection_reason is null)",
-            "(select coalesce(sum(amount), 0) from " ~ ref('int_aiue__gpu_costs_daily') ~ ")"]) }}
-            as sources_in
+        {%- set sources = ["(select coalesce(sum(amount), 0) from " ~ ref('int_aiue__gpu_costs_daily') ~ ")"] %}
+        {%- if ai_unit_economics.is_using_focus() %}
+        {%- do sources.append("(select coalesce(sum(amount), 0) from " ~ ref('int_aiue__focus_costs_converted')
+            ~ " where fx_rejection_reason is null)") %}
+        {%- endif %}
+        {{ ai_unit_economics.money_sum(sources) }} as sources_in
 
 ),
 

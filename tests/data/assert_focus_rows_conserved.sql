@@ -1,3 +1,4 @@
+{{ config(enabled=ai_unit_economics.is_using_focus()) }}
 -- Every staged FOCUS row is counted once in aiue__billing_scope_summary (AI cost, not AI, or
 -- rejected), and every rejected one is in aiue__rejected_focus_costs: no row dropped silently.
 with counts as (

@@ -6,10 +6,10 @@ import json
 
 import pytest
 
-from ai_unit_economics import breakeven
-from ai_unit_economics.breakeven import Assumptions
 from ai_unit_economics.cli import main as aiue
 from ai_unit_economics.errors import UserError
+from ai_unit_economics.finops import breakeven
+from ai_unit_economics.finops.breakeven import Assumptions
 
 ARTICLE = Assumptions()  # $2/h x 730 h, $10 per 1M tokens, 1,000 tokens per request
 

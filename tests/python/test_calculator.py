@@ -6,9 +6,9 @@ import json
 
 import pytest
 
-from ai_unit_economics.calculator import Inputs, calculate, ticket_cost
 from ai_unit_economics.cli import main as aiue
 from ai_unit_economics.errors import UserError
+from ai_unit_economics.finops.calculator import Inputs, calculate, ticket_cost
 
 # The article: $0.15 per 1M, 5 turns, token cost $0.0019 per intent (12,665 tokens at 2,533 a
 # turn give $0.00189975), 70% success, 30% escalated at $15 -> $4.5019 / $6.4313.

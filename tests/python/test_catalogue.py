@@ -10,8 +10,8 @@ import pytest
 import sqlglot
 import yaml
 
-from ai_unit_economics import catalogue, generate, sqlgen
 from ai_unit_economics.cli import main as aiue
+from ai_unit_economics.metrics import catalogue, generate, sqlgen
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -140,12 +140,18 @@ def test_every_dialect_parses_back(capsys: pytest.CaptureFixture) -> None:
 
 
 def test_metric_views_are_dbt_models_over_the_marts() -> None:
-    """One generated model per metric, a view reading the marts through ref() (so dbt builds
-    it beside them, qualified), documented column by column; no per-dialect files remain."""
+    """One generated model per metric (day grain), the month and all-time views and the
+    build's settings, each a view reading the marts through ref() (so dbt builds it beside
+    them, qualified), documented column by column; no per-dialect files remain."""
     folder = ROOT / generate.METRIC_VIEWS
     models = sorted(folder.glob("*.sql"))
     assert [path.stem for path in models] == sorted(
-        sqlgen.view_model_name(item) for item in catalogue.METRICS
+        [
+            *(sqlgen.view_model_name(item) for item in catalogue.METRICS),
+            generate.MONTH_VIEW,
+            generate.ALL_TIME_VIEW,
+            generate.SETTINGS_VIEW,
+        ]
     )
     documented = yaml.safe_load((ROOT / generate.METRIC_VIEWS_YML).read_text())["models"]
     by_name = {model["name"]: model for model in documented}
@@ -159,9 +165,21 @@ def test_metric_views_are_dbt_models_over_the_marts() -> None:
         key = catalogue.dimensions_for(catalogue.metric_grain(item))
         # The grain: the catalogue's dimensions and the pass-through ones (var, at build time).
         arguments = {"combination": list(key), "with_passthrough_dimensions": True}
-        assert by_name[sqlgen.view_model_name(item)]["data_tests"] == [
-            {"unique_combination": {"arguments": arguments}}
-        ]
+        tests = by_name[sqlgen.view_model_name(item)]["data_tests"]
+        assert tests[0] == {"unique_combination": {"arguments": arguments}}
+        if item.interval:  # no interval end below zero, checked by every `dbt build`
+            ends = list(catalogue.interval_columns(item))
+            assert tests[1] == {"row_checks": {"arguments": {"non_negative": ends}}}
+    for name, key in [
+        (generate.MONTH_VIEW, [catalogue.MONTH_DIMENSION, *generate.GROUP_DIMENSIONS]),
+        (generate.ALL_TIME_VIEW, list(generate.GROUP_DIMENSIONS)),
+    ]:
+        columns = [column["name"] for column in by_name[name]["columns"]]
+        assert key == columns[: len(key)]
+        assert {m.name for m in catalogue.DAILY_METRICS} <= set(columns)
+        assert {catalogue.SUFFICIENT_SAMPLE_COLUMN, *catalogue.INTERVAL_COLUMNS} <= set(columns)
+        arguments = {"combination": key, "with_passthrough_dimensions": True}
+        assert by_name[name]["data_tests"][0] == {"unique_combination": {"arguments": arguments}}
     assert not (ROOT / "metric_views").exists()
 
 
@@ -200,8 +218,8 @@ def test_sql_prints_ready_to_run_snowflake(capsys: pytest.CaptureFixture) -> Non
          "unknown dialect 'oracle'; choose from: duckdb, postgres, snowflake, bigquery, "
          "databricks, spark, trino, redshift."),
         (["--metric", "cost_per_success", "--by", "colour"],
-         "unknown dimension 'colour'; choose from: date_day, feature_tag, provider_name, "
-         "response_model, currency"),
+         "unknown dimension 'colour'; choose from: date_day, date_month, feature_tag, "
+         "provider_name, response_model, currency"),
         (["--metric", "cost_per_success", "--confidence", "1.2"], "between 0 and 1"),
     ],
 )  # fmt: skip
@@ -263,7 +281,7 @@ def test_the_daily_macro_is_generated_from_the_catalogue() -> None:
 
 def test_new_daily_columns_are_documented() -> None:
     """Every metric and interval column of aiue__unit_economics_daily is described in its YAML."""
-    marts = yaml.safe_load((ROOT / "models/marts/_aiue__marts.yml").read_text())
+    marts = yaml.safe_load((ROOT / "models/marts/aiue__unit_economics_daily.yml").read_text())
     daily = next(
         model for model in marts["models"] if model["name"] == "aiue__unit_economics_daily"
     )

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from ai_unit_economics import prices
 from ai_unit_economics.cli import main as aiue
 from ai_unit_economics.errors import UserError
+from ai_unit_economics.finops import prices
 from ai_unit_economics.project import SEED_COLUMNS
 
 genai_prices = pytest.importorskip("genai_prices")
@@ -119,3 +119,54 @@ def test_unknown_provider_and_bad_rename_are_user_errors() -> None:
     with pytest.raises(UserError, match="GENAI_PRICES_ID=TELEMETRY_NAME"):
         prices.parse_renames(["google"])
     assert prices.parse_renames(["google=gcp.gemini"]) == {"google": "gcp.gemini"}
+
+
+SEED = Path(__file__).parents[2] / "seeds" / "aiue_model_prices.csv"
+
+
+def read_rows(path: Path) -> list[dict[str, str]]:
+    with path.open(newline="", encoding="utf-8") as handle:
+        return list(csv.DictReader(handle))
+
+
+def test_out_onto_the_dated_seed_keeps_its_history(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`aiue prices --out seeds/aiue_model_prices.csv` used to overwrite it: gpt-4o's $5 / $15
+    launch price became $2.50 from 2020. Now the hand-dated rows stay as they are and
+    genai-prices fills in the models they do not price; a second run gives the same file."""
+    out = tmp_path / "aiue_model_prices.csv"
+    out.write_bytes(SEED.read_bytes())
+    before = read_rows(out)
+    hand_dated = [row for row in before if not row["source"].startswith("genai-prices")]
+    assert aiue(["prices", "--out", str(out), "--provider", "openai"]) == 0
+    assert "Merged into" in capsys.readouterr().out
+    after = read_rows(out)
+    assert after[: len(hand_dated)] == hand_dated  # kept, first, unchanged
+    gpt4o = [(r["usage_type"], r["price_per_million"], r["valid_from"], r["valid_to"])
+             for r in after if (r["provider"], r["model"]) == ("openai", "gpt-4o")]  # fmt: skip
+    assert ("input", "5.00", "2024-05-13", "2024-10-01") in gpt4o
+    assert ("output", "15.00", "2024-05-13", "2024-10-01") in gpt4o
+    assert ("input", "2.50", "2024-10-01", "") in gpt4o
+    assert not [row for row in gpt4o if row[2] == "2020-01-01"]
+    generated = [row for row in after if row["source"].startswith("genai-prices")]
+    assert {row["provider"] for row in generated} == {"openai"}  # the earlier ones replaced
+    assert len({(r["provider"], r["model"]) for r in generated}) > 50
+    text = out.read_text()
+    assert aiue(["prices", "--out", str(out), "--provider", "openai"]) == 0
+    assert out.read_text() == text
+
+
+def test_replace_overwrites_and_a_foreign_file_is_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "aiue_model_prices.csv"
+    out.write_bytes(SEED.read_bytes())
+    assert aiue(["prices", "--out", str(out), "--provider", "openai", "--replace"]) == 0
+    assert all(row["source"].startswith("genai-prices") for row in read_rows(out))
+    other = tmp_path / "notes.csv"
+    other.write_text("a,b\n1,2\n")
+    assert aiue(["prices", "--out", str(other)]) == 2
+    err = capsys.readouterr().err
+    assert "is not a price seed" in err and "--replace" in err
+    assert other.read_text() == "a,b\n1,2\n"

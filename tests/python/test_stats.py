@@ -1,7 +1,8 @@
-"""The interval formulas, against textbook values, independent computations and simulation.
+"""The oracle (stats.py) against textbook values, independent computations and simulation.
 
-The SQL twins are checked here too where no warehouse is needed (the Jinja quantile); the SQL
-intervals themselves are compared with these functions in tests/test_semantic_layer.py.
+The compile-time constants of the dbt macros are checked here too (plain Jinja, no warehouse);
+the SQL intervals themselves are compared with these functions in tests/test_semantic_layer.py
+and tests/test_interval_coverage.py.
 """
 
 from __future__ import annotations
@@ -9,16 +10,11 @@ from __future__ import annotations
 import math
 import random
 import statistics
-from pathlib import Path
-from typing import Any
 
-import jinja2
 import pytest
 
-from ai_unit_economics import stats
-
-MACROS = Path(__file__).resolve().parents[2] / "macros" / "statistics.sql"
-
+from ai_unit_economics.metrics import intervals, stats
+from tests.dbt_macros import macros
 
 # --- the normal quantile --------------------------------------------------------------------
 
@@ -38,37 +34,64 @@ def test_normal_quantile_refuses_a_level_outside_0_1(level: float) -> None:
         stats.normal_quantile(level)
 
 
-class _Returned(Exception):
-    def __init__(self, value: Any) -> None:
-        self.value = value
-
-
-def _jinja_macros() -> Any:
-    """macros/statistics.sql rendered with plain Jinja and dbt's `return` semantics."""
-
-    def _return(value: Any) -> None:
-        raise _Returned(value)
-
-    def _compiler_error(message: str) -> None:
-        raise ValueError(message)
-
-    env = jinja2.Environment()
-    env.globals["return"] = _return
-    env.globals["exceptions"] = type("Exceptions", (), {"raise_compiler_error": _compiler_error})
-    return env.from_string(MACROS.read_text()).module
-
-
 @pytest.mark.parametrize("level", [0.5, 0.8, 0.9, 0.95, 0.975, 0.99, 0.999, 0.999999])
 def test_the_jinja_quantile_equals_python(level: float) -> None:
     """dbt computes z at compile time (no engine function); it must equal stats.py's."""
-    with pytest.raises(_Returned) as returned:
-        _jinja_macros().normal_quantile(level)
-    assert returned.value.value == pytest.approx(stats.normal_quantile(level), rel=1e-10)
+    z = macros().normal_quantile(level)
+    assert z == pytest.approx(stats.normal_quantile(level), rel=1e-10)
+
+
+@pytest.mark.parametrize("level", [0.5, 0.8, 0.9, 0.95, 0.975, 0.99, 0.999])
+def test_the_jinja_interval_constants_equal_python(level: float) -> None:
+    """The constants dbt computes when it compiles (interval_constants) = the ones `aiue
+    metrics` writes as literals (intervals.constants) = the oracle's t quantiles."""
+    jinja = macros().interval_constants(level)
+    python = intervals.constants(level)
+    assert set(jinja) == set(python) == set(intervals.CONSTANTS)
+    for name in intervals.CONSTANTS:
+        assert jinja[name] == pytest.approx(python[name], rel=1e-9), name
+    assert python["t1"] == pytest.approx(stats.t_quantile(level, 1), rel=1e-12)
+    assert python["t2"] == pytest.approx(stats.t_quantile(level, 2), rel=1e-12)
+    for df in (3, 7, 30, 500):
+        expansion = python["z"] + sum(python[f"g{k}"] / df**k for k in range(1, 5))
+        assert expansion == pytest.approx(stats.t_quantile(level, df), rel=1e-12)
 
 
 def test_the_jinja_quantile_refuses_a_bad_level() -> None:
     with pytest.raises(ValueError, match="aiue_confidence_level"):
-        _jinja_macros().normal_quantile(1.0)
+        macros().normal_quantile(1.0)
+
+
+# --- the Student-t quantile -----------------------------------------------------------------
+
+# Two-sided quantiles of Student's t (e.g. NIST/SEMATECH e-Handbook, table 1.3.6.7.2).
+T_TABLE = [
+    (0.95, 1, 12.706205),
+    (0.95, 2, 4.302653),
+    (0.95, 3, 3.182446),
+    (0.95, 4, 2.776445),
+    (0.95, 5, 2.570582),
+    (0.95, 9, 2.262157),
+    (0.95, 29, 2.045230),
+    (0.95, 99, 1.984217),
+    (0.90, 1, 6.313752),
+    (0.90, 2, 2.919986),
+    (0.90, 3, 2.353363),
+    (0.90, 9, 1.833113),
+    (0.99, 1, 63.656741),
+    (0.99, 2, 9.924843),
+    (0.99, 3, 5.840909),
+    (0.99, 9, 3.249836),
+    (0.99, 29, 2.756386),
+]
+
+
+@pytest.mark.parametrize(("level", "df", "t"), T_TABLE)
+def test_t_quantile_matches_the_tables(level: float, df: int, t: float) -> None:
+    """Exact (closed forms) at 1 and 2 degrees of freedom; the Cornish-Fisher expansion beyond
+    is within 0.15% at 90-95% and within 1% at 99% (3 degrees of freedom, its worst case)."""
+    tolerance = 1e-6 if df <= 2 else (1e-2 if level == 0.99 and df == 3 else 1.5e-3)
+    assert stats.t_quantile(level, df) == pytest.approx(t, rel=tolerance)
 
 
 # --- Wilson ---------------------------------------------------------------------------------
@@ -175,15 +198,70 @@ def _cps_interval(rows: list[tuple[float, int]], level: float = 0.95) -> stats.I
     )
 
 
-def test_mean_interval_is_the_textbook_t_free_interval() -> None:
-    """Cost per intent: mean ± z·s/√n with the sample standard deviation of the raw values."""
+def test_mean_interval_is_the_log_scale_t_interval() -> None:
+    """Cost per intent: mean·exp(∓t·s/(√n·mean)), s the sample standard deviation of the raw
+    values and t Student's quantile at n − 1 degrees of freedom."""
     rows = _intents(250, seed=1)
     costs = [cost for cost, _ in rows]
     s = _sums(rows)
     interval = stats.mean_interval(s["n"], s["sum_y"], s["sum_y2"], 0.95)
-    half = stats.normal_quantile(0.95) * statistics.stdev(costs) / math.sqrt(len(costs))
-    assert interval.low == pytest.approx(statistics.fmean(costs) - half, rel=1e-10)
-    assert interval.high == pytest.approx(statistics.fmean(costs) + half, rel=1e-10)
+    mean = statistics.fmean(costs)
+    spread = stats.t_quantile(0.95, 249) * statistics.stdev(costs) / math.sqrt(250) / mean
+    assert interval.low == pytest.approx(mean * math.exp(-spread), rel=1e-10)
+    assert interval.high == pytest.approx(mean * math.exp(spread), rel=1e-10)
+    assert interval.low * interval.high == pytest.approx(mean * mean, rel=1e-10)  # log-symmetric
+
+
+def test_no_interval_end_is_ever_below_zero() -> None:
+    """Skewed costs at n = 2 … 50 (the symmetric interval went below zero on 427 of 1,037 demo
+    rows): every low end is above zero, every high end above the low end or absent."""
+    rng = random.Random(11)
+    seen_unbounded = 0
+    for _ in range(3000):
+        n = rng.choice([2, 3, 5, 8, 13, 50])
+        rows = [(rng.lognormvariate(-1.0, 1.5), int(rng.random() < 0.4)) for _ in range(n)]
+        for interval in (_cps_interval(rows), stats.mean_interval(n, *_mean_sums(rows))):
+            if interval.low is None:
+                continue
+            assert interval.low > 0
+            assert interval.high is None or interval.high >= interval.low
+            seen_unbounded += interval.high is None
+    assert seen_unbounded > 100  # few successes: no upper bound, shown as such
+
+
+def _mean_sums(rows: list[tuple[float, int]]) -> tuple[float, float]:
+    return math.fsum(c for c, _ in rows), math.fsum(c * c for c, _ in rows)
+
+
+def test_no_upper_bound_when_the_successes_cannot_bound_the_ratio() -> None:
+    """Fieller's condition: 1 success in 10 labelled intents cannot bound cost per success
+    from above (the success rate is not significantly above 0); 8 in 10 can."""
+    costs = [0.4, 0.9, 1.3, 0.2, 0.7, 2.5, 0.5, 0.8, 1.1, 0.6]
+    one = [(cost, int(index == 0)) for index, cost in enumerate(costs)]
+    eight = [(cost, int(index < 8)) for index, cost in enumerate(costs)]
+    unbounded, bounded = _cps_interval(one), _cps_interval(eight)
+    assert unbounded.low is not None and unbounded.low > 0 and unbounded.high is None
+    assert bounded.low is not None and bounded.high is not None
+    assert not stats.is_bounded(10, 1, 1) and stats.is_bounded(10, 8, 8)
+    assert stats.is_bounded(2, 2, 2)  # a mean (x = 1 for every unit) is always bounded
+
+
+@pytest.mark.parametrize("n", [10, 30])
+def test_the_oracle_keeps_its_coverage_on_skewed_costs(n: int) -> None:
+    """Log-normal costs (σ = 0.5), 70% success: the 95% interval of cost per success covers
+    the true value at least 93% of the time (the SQL is held to the same on every engine in
+    tests/test_interval_coverage.py, with n up to 1,000)."""
+    rng = random.Random(20261 + n)
+    truth = math.exp(-1.0 + 0.5**2 / 2) / 0.7
+    covered = replications = 0
+    for _ in range(2000):
+        rows = [(rng.lognormvariate(-1.0, 0.5), int(rng.random() < 0.7)) for _ in range(n)]
+        interval = _cps_interval(rows)
+        if interval.low is None:
+            continue
+        replications += 1
+        covered += interval.low <= truth and (interval.high is None or truth <= interval.high)
+    assert covered / replications >= 0.93
 
 
 def test_ratio_variance_from_sums_equals_the_linearisation_on_raw_rows() -> None:

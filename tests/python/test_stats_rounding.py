@@ -4,7 +4,7 @@ differ between DuckDB, Postgres and Spark)."""
 
 from __future__ import annotations
 
-from ai_unit_economics import stats
+from ai_unit_economics.metrics import stats
 
 
 def test_identical_units_give_a_point_interval_not_rounding_noise() -> None:

@@ -13,12 +13,12 @@ from pathlib import Path
 
 import pytest
 
-from ai_unit_economics.synthetic import (
+from ai_unit_economics.cli import main as aiue
+from ai_unit_economics.samples.synthetic import (
     OUTCOME_COLUMNS,
     SPAN_COLUMNS,
     generate,
     generate_scenarios,
-    main,
 )
 
 Row = dict[str, str]
@@ -256,6 +256,33 @@ def test_intent_id_fallback_and_reported_cost(spans: list[Row]) -> None:
         assert row["operation_name"] == "chat" and row["reported_cost_currency"] == "USD"
         assert float(row["reported_cost"]) > 0
     assert all(r["reported_cost_currency"] == "" for r in spans if not r["reported_cost"])
+
+
+def test_reported_cost_is_at_the_price_seeds_current_list_price(spans: list[Row]) -> None:
+    """The gateway-reported cost prices the call's tokens at the seed rows without valid_to
+    (a cache rate the seed lacks is the input rate, as the build's pricing)."""
+    _, seed = read(SEEDS / "aiue_model_prices.csv")
+    current = {
+        (row["provider"], row["model"], row["usage_type"]): Decimal(row["price_per_million"])
+        for row in seed
+        if not row["valid_to"]
+    }
+    reported = [r for r in spans if r["reported_cost"]]
+    assert {r["provider_name"] for r in reported} == {"openai", "anthropic", "google"}
+    for row in reported:
+        model = (row["provider_name"], row["request_model"])
+        rate = {
+            kind: current.get((*model, kind)) for kind in ("input", "cache_read", "cache_write")
+        }
+        read_tokens = int(row["cache_read_input_tokens"])
+        written = int(row["cache_creation_input_tokens"])
+        cost = (
+            (int(row["input_tokens"]) - read_tokens - written) * rate["input"]
+            + read_tokens * (rate["cache_read"] or rate["input"])
+            + written * (rate["cache_write"] or rate["input"])
+            + int(row["output_tokens"]) * current[(*model, "output")]
+        ) / 1_000_000
+        assert Decimal(row["reported_cost"]) == cost.quantize(Decimal("0.00000001")), row
 
 
 def test_features_and_date_range(spans: list[Row]) -> None:
@@ -584,19 +611,51 @@ def test_invoice_extras(invoiced: dict[str, Path], invoice: list[Row]) -> None:
     )
 
 
-def test_main(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["--out", str(tmp_path / "cli"), "--intents", "40", "--seed", "3"]) == 0
+def test_demo_without_build_writes_the_sample(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`aiue demo --no-build` writes what `generate` writes (with the invoice) and builds
+    nothing; `--intents 0` leaves the article scenarios alone."""
+    args = ["demo", "--no-build", "--quiet", "--intents", "40", "--seed", "3"]
+    assert aiue([*args, "--dir", str(tmp_path / "cli")]) == 0
     printed = capsys.readouterr().out
     assert "spans" in printed and "2540 intents" in printed and "outcome rows" in printed
-    assert main(["--out", str(tmp_path / "only"), "--scenarios-only"]) == 0
+    rows = len(read(tmp_path / "cli" / "data" / "focus_costs.csv")[1])
+    assert f"wrote {rows} FOCUS billing rows" in printed
+    assert not (tmp_path / "cli" / "aiue.duckdb").exists()
+    assert aiue(["demo", "--no-build", "--dir", str(tmp_path / "only"), "--intents", "0"]) == 0
     assert "3700 spans over 2500 intents" in capsys.readouterr().out
-    assert not (tmp_path / "cli" / "focus_costs.csv").exists()
+    scenarios = generate_scenarios(tmp_path / "scenarios")
+    for name in ("genai_spans", "outcomes"):
+        written = tmp_path / "only" / "data" / scenarios[name].name
+        assert written.read_bytes() == scenarios[name].read_bytes()
 
 
-def test_main_billing(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["--out", str(tmp_path / "b"), "--intents", "40", "--seed", "3", "--billing"]) == 0
-    rows = len(read(tmp_path / "b" / "focus_costs.csv")[1])
-    assert f"wrote {rows} FOCUS billing rows" in capsys.readouterr().out
-    with pytest.raises(SystemExit):
-        main(["--out", str(tmp_path / "c"), "--scenarios-only", "--billing"])
+def test_demo_options_give_the_files_integration_tests_start_from(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The command integration_tests/README.md names writes generate()'s files."""
+    args = ["--intents", "150", "--seed", "11", "--no-scenarios", "--days", "14", "--no-build"]
+    assert aiue(["demo", "--dir", str(tmp_path / "cli"), *args]) == 0
+    capsys.readouterr()
+    expected = generate(
+        tmp_path / "api", n_intents=150, seed=11, include_scenarios=False, days=14, billing=True
+    )
+    for path in expected.values():
+        assert (tmp_path / "cli" / "data" / path.name).read_bytes() == path.read_bytes()
+
+
+def test_demo_refuses_an_empty_or_negative_sample(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    nothing = ["--intents", "0", "--no-scenarios"]
+    assert aiue(["demo", "--no-build", "--dir", str(tmp_path / "c"), *nothing]) == 2
+    assert "aiue: error: --" in capsys.readouterr().err
+    # A negative count is a usage error (exit 2 with the usage line), not an internal one.
+    for args in (["--intents", "-5"], ["--days", "0"], ["--intents", "many"]):
+        with pytest.raises(SystemExit) as exit_:
+            aiue(["demo", "--no-build", "--dir", str(tmp_path / "c"), *args])
+        assert exit_.value.code == 2
+        err = capsys.readouterr().err
+        assert err.startswith("usage: aiue demo") and f"argument {args[0]}: '{args[1]}'" in err
     assert not (tmp_path / "c").exists()

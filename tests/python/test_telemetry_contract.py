@@ -39,11 +39,11 @@ def test_the_aliases_seed_names_contract_columns_only() -> None:
     assert reader.fieldnames == SEED_COLUMNS["aiue_attribute_aliases"]
     assert {row["contract_column"] for row in rows} <= set(SPAN_COLUMNS)
     assert all(row["priority"].isdigit() for row in rows)
-    staging = yaml.safe_load((ROOT / "models" / "staging" / "_aiue__staging.yml").read_text())
+    path = ROOT / "models" / "staging" / "seeds" / "stg_aiue__seed_attribute_aliases.yml"
+    staging = yaml.safe_load(path.read_text())
     [model] = [m for m in staging["models"] if m["name"] == "stg_aiue__seed_attribute_aliases"]
-    [column] = [c for c in model["columns"] if c["name"] == "contract_column"]
-    [accepted] = [t["accepted_values"] for t in column["data_tests"] if "accepted_values" in t]
-    assert accepted["arguments"]["values"] == list(SPAN_COLUMNS)
+    [checks] = [t["row_checks"] for t in model["data_tests"] if "row_checks" in t]
+    assert checks["arguments"]["accepted_values"]["contract_column"] == list(SPAN_COLUMNS)
 
 
 def test_a_keys_value_rows_share_its_priority() -> None:
