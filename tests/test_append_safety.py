@@ -17,8 +17,6 @@ import csv
 import json
 import os
 import shutil
-import signal
-import subprocess
 import sys
 from decimal import Decimal
 from pathlib import Path
@@ -31,11 +29,11 @@ from hypothesis import strategies as st
 
 from ai_unit_economics.builder.pipeline import run_pipeline
 from ai_unit_economics.cli import main as aiue
-from ai_unit_economics.engines.publish import FAULT_PAUSE_ENV
 from ai_unit_economics.errors import UserError
 from tests.mart_comparison import MARTS, differences, keyed
 
 from .conftest import FIXTURES
+from .harness.faults import paused_run, sigkill
 
 pytestmark = pytest.mark.dbt
 
@@ -286,24 +284,7 @@ def write_seeds(folder: Path, version: str) -> None:
 
 
 def killed_run(folder: Path, db: Path, point: str) -> None:
-    process = subprocess.Popen(
-        [str(AIUE), "run", "--quiet", "--input", str(folder), "--db", str(db)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
-        env={**os.environ, FAULT_PAUSE_ENV: point},
-    )
-    assert process.stderr is not None
-    seen = []
-    for line in process.stderr:
-        seen.append(line)
-        if line.strip() == f"aiue: paused at {point}":
-            break
-    else:
-        process.wait()
-        raise AssertionError(f"the run never reached {point}:\n{''.join(seen)}")
-    os.kill(process.pid, signal.SIGKILL)
-    process.wait()
+    sigkill(paused_run([AIUE, "run", "--quiet", "--input", folder, "--db", db], point))
 
 
 steps = st.lists(

@@ -13,7 +13,6 @@ import json
 import math
 import os
 import shutil
-import signal
 import subprocess
 import sys
 import textwrap
@@ -24,10 +23,11 @@ from typing import Any
 import duckdb
 import pytest
 
-from ai_unit_economics.engines.publish import FAULT_PAUSE_ENV, FileRunLock
+from ai_unit_economics.engines.publish import FileRunLock
 from ai_unit_economics.project import BUILD_SCHEMA_VARS
 
 from .conftest import FIXTURES, IN_CI
+from .harness.faults import paused_run, sigkill
 
 pytestmark = [pytest.mark.dbt, pytest.mark.postgres]
 
@@ -70,33 +70,6 @@ def marts(db: Path) -> dict[str, list[tuple]]:
             )
             for schema, name in names
         }
-
-
-def paused_run(
-    point: str, *args: str | Path, env: dict[str, str] | None = None
-) -> subprocess.Popen:
-    """Start `aiue run ...` that stops at `point`; returns once it says it is there."""
-    process = subprocess.Popen(
-        [str(AIUE), "run", "--quiet", *map(str, args)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
-        env={**os.environ, **(env or {}), FAULT_PAUSE_ENV: point},
-    )
-    assert process.stderr is not None
-    seen = []
-    for line in process.stderr:
-        seen.append(line)
-        if line.strip() == f"aiue: paused at {point}":
-            return process
-    process.wait()
-    raise AssertionError(f"the run never reached {point}:\n{''.join(seen)}")
-
-
-def sigkill(process: subprocess.Popen) -> None:
-    os.kill(process.pid, signal.SIGKILL)
-    process.wait()
-    assert process.returncode == -signal.SIGKILL
 
 
 def input_b(folder: Path) -> Path:
@@ -144,7 +117,9 @@ def test_a_killed_run_leaves_the_previous_build_and_a_rerun_equals_a_clean_build
     db = published_copy(clean["A"], tmp_path / "w")
     staging = db.parent / ".aiue" / "staging" / db.name
     for point in ("load", "model", "test", "publish"):
-        run = paused_run(point, "--full-refresh", "--input", inputs["B"], "--db", db)
+        run = paused_run(
+            [AIUE, "run", "--quiet", "--full-refresh", "--input", inputs["B"], "--db", db], point
+        )
         if point == "test":
             # Meanwhile: readers get the published build, a second run is turned away.
             assert metrics(db) == clean["A"]["metrics"]
@@ -459,7 +434,9 @@ def test_lock_and_atomic_swap_on_other_engines(
         built_a = metrics(db, env, target)
         assert same_numbers(built_a, clean["A"]["metrics"])
 
-    paused = paused_run(KILL_AT[target], *run, "--input", inputs["B"], env=env)
+    paused = paused_run(
+        [AIUE, "run", "--quiet", *run, "--input", inputs["B"]], KILL_AT[target], env
+    )
     second = aiue("run", *run, "--input", inputs["A"], env=env)
     assert second.returncode == 2, second.stderr
     assert f"is being built by another run (pid {paused.pid}" in second.stderr

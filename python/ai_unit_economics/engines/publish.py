@@ -15,6 +15,7 @@ import json
 import os
 import socket
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -130,11 +131,20 @@ def holding(lock: Any, wait: float) -> Iterator[None]:
         lock.release()
 
 
+_paused = threading.Lock()
+
+
 def fault_point(name: str) -> None:
-    """A place a test can stop a run at (FAULT_PAUSE_ENV); a no-op otherwise."""
+    """A place a test can stop a run at (FAULT_PAUSE_ENV); a no-op otherwise.
+
+    dbt's threads can reach a point at the same moment: the first says so in one write (two
+    `print`s interleaved once into a line the test never matched, and CI waited forever); the
+    others stop without a word."""
     if os.environ.get(FAULT_PAUSE_ENV) != name:
         return
-    print(f"aiue: paused at {name}", file=sys.stderr, flush=True)
+    if _paused.acquire(blocking=False):
+        sys.stderr.write(f"aiue: paused at {name}\n")
+        sys.stderr.flush()
     while True:
         time.sleep(60)
 
