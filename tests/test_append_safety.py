@@ -371,3 +371,89 @@ def test_any_sequence_of_appends_equals_one_build_of_the_distinct_inputs(
         assert differences(without_source(expected[mart]), without_source(appended[mart])) == [], (
             mart
         )
+
+
+# --- folders without spans, and no folder: late data, edited seeds, a rebuild -----------------
+
+
+def assert_same_marts(expected_db: Path, actual_db: Path) -> None:
+    expected, actual = marts(expected_db), marts(actual_db)
+    for mart in MARTS:
+        assert differences(without_source(expected[mart]), without_source(actual[mart])) == [], mart
+
+
+def test_a_rebuild_without_input_keeps_the_build_and_a_seeds_folder_reprices_every_day(
+    tmp_path: Path,
+) -> None:
+    """`aiue run --db FILE` rebuilds from the raw data and seeds the build holds (the same
+    marts); a folder holding only seeds/ (a price edited) rebuilds every day with them and
+    equals one build of all the data with those seeds."""
+    db = tmp_path / "w" / "aiue.duckdb"
+    run_pipeline(SMALL, db)
+    first = marts(db)
+    run_pipeline(None, db)
+    assert marts(db) == first
+    edited = tmp_path / "edited"
+    write_seeds(edited / "seeds", "v2")
+    run_pipeline(edited, db)
+    assert seeds_of(db)["aiue_model_prices"] == "yours"
+    reference = tmp_path / "reference"
+    shutil.copytree(SMALL, reference, ignore=shutil.ignore_patterns("seeds"))
+    write_seeds(reference / "seeds", "v2")
+    run_pipeline(reference, tmp_path / "w" / "single.duckdb")
+    assert_same_marts(tmp_path / "w" / "single.duckdb", db)
+    assert marts(db)["aiue__intents"] != first["aiue__intents"]  # the edit reached history
+
+
+def test_an_append_of_another_span_layout_keeps_reading_the_first(tmp_path: Path) -> None:
+    """LiteLLM spend logs, then a folder of the Collector's otel_traces: the build reads both
+    layouts (once it read only the new folder's, and the conservation test stopped it), and
+    equals one build of a folder holding both."""
+    telemetry = FIXTURES / "telemetry"
+    db = tmp_path / "w" / "aiue.duckdb"
+    run_pipeline(telemetry / "litellm", db)
+    run_pipeline(telemetry / "otel_traces_csv", db)
+    with duckdb.connect(str(db), read_only=True) as connection:
+        layouts = dict(
+            connection.execute(
+                "select source_layout, span_rows from main_aiue.aiue__span_sources"
+            ).fetchall()
+        )
+    assert set(layouts) == {"litellm", "otel_traces"} and all(layouts.values())
+    both = tmp_path / "both"
+    both.mkdir()
+    for name in ("litellm/litellm_spend_logs.csv", "otel_traces_csv/otel_traces.csv"):
+        shutil.copy(telemetry / name, both)
+    run_pipeline(both, tmp_path / "w" / "single.duckdb")
+    assert_same_marts(tmp_path / "w" / "single.duckdb", db)
+
+
+def test_what_cannot_be_rebuilt_is_refused_with_what_to_pass(tmp_path: Path) -> None:
+    with pytest.raises(UserError, match="holds no build to rebuild") as refused:
+        run_pipeline(None, tmp_path / "none.duckdb")
+    assert "Pass --input DIR" in str(refused.value)
+    assert not (tmp_path / "none.duckdb").exists()
+    seeds_only = tmp_path / "edited"
+    write_seeds(seeds_only / "seeds", "v2")
+    with pytest.raises(UserError, match="no spans found"):
+        run_pipeline(seeds_only, tmp_path / "new.duckdb")  # a first build needs spans
+    with pytest.raises(UserError, match="--full-refresh rebuilds from the --input folder alone"):
+        run_pipeline(seeds_only, tmp_path / "new.duckdb", full_refresh=True)
+    with pytest.raises(UserError, match="leave out --full-refresh"):
+        run_pipeline(None, tmp_path / "new.duckdb", full_refresh=True)
+
+
+def test_a_folder_of_late_labels_alone_appends_to_a_build(tmp_path: Path) -> None:
+    """A build without its last outcome label, then a folder holding only that label (no
+    spans): accepted on a build that has its spans, and equal to one build of everything."""
+    header, labels = read_csv(SMALL / "outcomes.csv")
+    first = tmp_path / "first"
+    shutil.copytree(SMALL, first)
+    write_csv(first / "outcomes.csv", header, labels[:-1])
+    late = tmp_path / "late"
+    write_csv(late / "outcomes.csv", header, labels[-1:])
+    db = tmp_path / "w" / "aiue.duckdb"
+    run_pipeline(first, db)
+    run_pipeline(late, db)
+    run_pipeline(SMALL, tmp_path / "w" / "single.duckdb")
+    assert_same_marts(tmp_path / "w" / "single.duckdb", db)

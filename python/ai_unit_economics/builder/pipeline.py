@@ -8,17 +8,25 @@ from ..engines.build_record import BuildRecord
 from ..engines.publish import DEFAULT_WAIT_SECONDS, FaultCallback, Staged, fault_point, holding
 from ..engines.registry import engine
 from ..engines.warehouse import has_relation, mart_schema, query
-from ..errors import BuildError, UnusableInputError
+from ..errors import BuildError, UnusableInputError, UserError
 from ..ingest.identity import check_distinct, check_not_loaded, identify, with_rows
-from ..ingest.inputs import InputFile, find_inputs, seed_overrides, span_layouts
+from ..ingest.inputs import (
+    InputFile,
+    check_has_spans,
+    find_inputs,
+    has_data,
+    seed_overrides,
+    span_layouts,
+    table_layouts,
+)
 from ..ingest.seeds import YOURS, SeedFile, choose_seeds, seed_changes, write_seed_dir
-from ..project import project_dir
+from ..project import INPUTS, project_dir
 from ..ui.console import UI, BuildProgress
 from .runner import run_dbt
 
 
 def run_pipeline(
-    input_dir: Path,
+    input_dir: Path | None,
     db_path: Path,
     target: str = "duckdb",
     variables: dict[str, object] | None = None,
@@ -31,25 +39,43 @@ def run_pipeline(
     and publishing the build only when every model and test passed. On a database an earlier
     run built, the folder is new data appended to what is there, unless full_refresh (rebuild
     from this folder alone); a file whose content the build already holds is refused, and the
-    build keeps its seeds unless the folder has a seeds/ folder (ingest/seeds.py). The
-    package's dbt unit tests (its own rules on fixed rows, not on the data) run only with
-    unit_tests, as dbt advises for production builds. Returns the row count of each raw table
-    loaded. Raises UnusableInputError when the spans gave nothing to cost."""
-    inputs = find_inputs(input_dir)
+    build keeps its seeds unless the folder has a seeds/ folder (ingest/seeds.py). With no
+    folder, or one holding only seeds/, the build is rebuilt from the raw data it holds (after
+    a seed edit or an upgrade). The package's dbt unit tests (its own rules on fixed rows,
+    not on the data) run only with unit_tests, as dbt advises for production builds. Returns
+    the row count of each raw table loaded. Raises UnusableInputError when the spans gave
+    nothing to cost."""
+    inputs = find_inputs(input_dir, spans_required=False) if input_dir is not None else {}
     folder_copies = seed_overrides(input_dir)
-    folder_has_seeds = (input_dir / "seeds").is_dir()
+    folder_has_seeds = input_dir is not None and (input_dir / "seeds").is_dir()
+    rebuild = not has_data(inputs)
+    if rebuild and full_refresh:
+        holds = f", and {input_dir} holds no data files" if input_dir is not None else ""
+        raise UserError(
+            f"--full-refresh rebuilds from the --input folder alone{holds}. Pass the folder "
+            "holding all your data, or leave out --full-refresh to rebuild from the data the "
+            "build holds."
+        )
     files = identify(inputs)
     warehouse = engine(target)
     with holding(warehouse.run_lock(db_path), wait):
+        append = not full_refresh and warehouse.holds_raw_data(db_path)
+        if not append:
+            _check_buildable(inputs, input_dir, rebuild, warehouse.describe(db_path))
         staged = warehouse.stage(db_path, full_refresh)
-        append = not full_refresh and warehouse.holds_raw_data(staged.db_path)
         earlier = warehouse.recorded(staged) if append else BuildRecord()
         check_not_loaded(files, list(earlier.files))
-        with UI.phase("Appending the input files" if append else "Loading the input files"):
-            counts = warehouse.load(inputs, staged.db_path, staged.raw_schema, append)
-        files = with_rows(files, warehouse.rows_per_file(staged, files))
-        check_distinct(files)
-        UI.info(f"Loaded {describe_loaded(inputs, counts)} into {warehouse.describe(db_path)}")
+        if rebuild:
+            counts: dict[str, int] = {}
+            UI.info(
+                f"No new files: rebuilding {warehouse.describe(db_path)} from the data it holds"
+            )
+        else:
+            with UI.phase("Appending the input files" if append else "Loading the input files"):
+                counts = warehouse.load(inputs, staged.db_path, staged.raw_schema, append)
+            files = with_rows(files, warehouse.rows_per_file(staged, files))
+            check_distinct(files)
+            UI.info(f"Loaded {describe_loaded(inputs, counts)} into {warehouse.describe(db_path)}")
         bundled = project_dir() / "seeds"
         seeds = choose_seeds(bundled, folder_copies, folder_has_seeds, list(earlier.seeds))
         warehouse.write_record(staged, BuildRecord((*earlier.files, *files), tuple(seeds)))
@@ -58,11 +84,31 @@ def run_pipeline(
         )
         seed_notes = _say_seeds(seeds, earlier, append, folder_has_seeds)
         fault_point("load")
-        _build(target, staged, inputs, seed_dir, variables, append, unit_tests)
+        build_vars = {
+            **input_vars(inputs, held_tables(target, staged) if append else []),
+            **billing_vars(target, staged, inputs, seed_dir or project_dir() / "seeds"),
+            **staged.variables,
+            **(variables or {}),
+        }
+        _build(target, staged, seed_dir, build_vars, append and not rebuild, unit_tests)
         published_notes = warehouse.publish(staged) or []
     for line in [*seed_notes, *build_notes(target, db_path), *published_notes]:
         UI.note(line)
     return counts
+
+
+def _check_buildable(
+    inputs: dict[str, InputFile | None], input_dir: Path | None, rebuild: bool, where: str
+) -> None:
+    """A first build, a full refresh, or any run on Postgres and Spark (they build from the
+    folder each time) needs spans: a UserError saying what to pass."""
+    if rebuild and input_dir is None:
+        raise UserError(
+            f"{where} holds no build to rebuild here (a rebuild without --input reads a DuckDB "
+            "file an earlier run built; on Postgres and Spark every run builds from its "
+            "folder). Pass --input DIR, a folder holding your spans (see docs/telemetry.md)."
+        )
+    check_has_spans(inputs, input_dir or Path("."))
 
 
 def _say_seeds(
@@ -103,14 +149,14 @@ def _say_seeds(
 def _build(
     target: str,
     staged: Staged,
-    inputs: dict[str, InputFile | None],
     seed_dir: Path,
-    variables: dict[str, object] | None,
-    append: bool,
+    variables: dict[str, object],
+    incremental: bool,
     unit_tests: bool,
 ) -> None:
-    """`dbt build` into the staged place; a failure sets the staged build aside and says
-    that the published one is unchanged."""
+    """`dbt build` into the staged place (incremental: the incremental models add only the
+    new days; else every model is rebuilt from the raw tables); a failure sets the staged
+    build aside and says that the published one is unchanged."""
     progress = BuildProgress()
     try:
         with progress.running():
@@ -120,14 +166,9 @@ def _build(
                 db_path=staged.db_path,
                 work_dir=engine(target).work_dir(staged.published_path),
                 seed_dir=seed_dir,
-                variables={
-                    **input_vars(inputs),
-                    **billing_vars(target, staged, inputs, seed_dir or project_dir() / "seeds"),
-                    **staged.variables,
-                    **(variables or {}),
-                },
+                variables=variables,
                 extra_args=[
-                    *([] if append else ["--full-refresh"]),
+                    *([] if incremental else ["--full-refresh"]),
                     *([] if unit_tests else ["--exclude-resource-type", "unit_test"]),
                 ],
                 callbacks=[progress, FaultCallback()],
@@ -147,12 +188,24 @@ def unpublished_note(kept: Staged | None) -> str:
     return f"Nothing was published: the previous build is unchanged{where}."
 
 
-def input_vars(inputs: dict[str, InputFile | None]) -> dict[str, object]:
-    """The package vars that point the build at what the folder holds."""
+def input_vars(
+    inputs: dict[str, InputFile | None], held: list[str] | None = None
+) -> dict[str, object]:
+    """The package vars that point the build at what it holds: this folder's inputs and, on an
+    append or a rebuild, the raw tables `held` holding an earlier run's rows (a folder of
+    another span layout, or none, still reads them all)."""
+    held = held or []
     return {
-        "aiue_spans_layout": span_layouts(inputs),
-        "aiue__using_langfuse_scores": inputs.get("langfuse_scores") is not None,
+        "aiue_spans_layout": list(dict.fromkeys([*span_layouts(inputs), *table_layouts(held)])),
+        "aiue__using_langfuse_scores": inputs.get("langfuse_scores") is not None
+        or "langfuse_scores" in held,
     }
+
+
+def held_tables(target: str, staged: Staged) -> list[str]:
+    """The raw tables of the inputs that hold rows in the staged build."""
+    tables = dict.fromkeys(spec.table for spec in INPUTS.values())
+    return [table for table in tables if _has_rows(target, staged, table)]
 
 
 def billing_vars(

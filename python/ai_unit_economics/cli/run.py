@@ -16,12 +16,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--input",
         type=Path,
-        required=True,
         help="folder with spans (genai_spans.{csv,parquet}, otlp/*.json[l][.gz], "
         "otel_traces.{parquet,csv}, litellm_spend_logs.{csv,parquet} or "
         "langfuse_observations.{jsonl,csv}), optional outcomes.{csv,parquet}, "
         "langfuse_scores.{jsonl,csv}, focus_costs.{csv,parquet} (FOCUS 1.0-1.3 billing), "
-        "seeds/ (see docs/telemetry.md)",
+        "seeds/ (see docs/telemetry.md). On a build an earlier run made it may hold only late "
+        "labels, an invoice, or seeds/ (edited seeds: the build is rebuilt with them); leave "
+        "it out to rebuild from the data and seeds the build holds",
     )
     parser.add_argument(
         "--full-refresh",

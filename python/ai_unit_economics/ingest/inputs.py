@@ -91,9 +91,11 @@ def _find_one(input_dir: Path, spec: InputSpec) -> InputFile | None:
     return InputFile(spec.name, present[0]) if present else None
 
 
-def find_inputs(input_dir: Path) -> dict[str, InputFile | None]:
+def find_inputs(input_dir: Path, spans_required: bool = True) -> dict[str, InputFile | None]:
     """The inputs of a folder by name: every one present, and None for the optional tables
-    that are loaded empty when absent (outcomes, focus_costs). At least one span input."""
+    that are loaded empty when absent (outcomes, focus_costs). At least one span input unless
+    not spans_required (a folder of late labels, an invoice or seeds for a build that has its
+    spans)."""
     if not input_dir.is_dir():
         raise UserError(
             f"{input_dir}: no such folder. Pass --input a folder holding your spans "
@@ -106,23 +108,45 @@ def find_inputs(input_dir: Path) -> dict[str, InputFile | None]:
             f"{found['otlp'].path} and {found['otel_traces'].path}: both hold spans in the "
             "Collector's shapes (usually the same spans twice); keep one."
         )
-    if not any(item is not None and item.layout for item in found.values()):
-        accepted = "\n".join(
-            f"  {spec.name}{'/' if spec.name == 'otlp' else ''} "
-            f"({', '.join(spec.suffixes)}): {spec.what}"
-            for spec in INPUTS.values()
-            if spec.layout
-        )
-        raise UserError(
-            f"{input_dir}: no spans found. Put one of these in the folder "
-            f"(see docs/telemetry.md):\n{accepted}"
-        )
-    return {name: item for name, item in found.items() if item is not None or name in ALWAYS_LOADED}
+    inputs = {
+        name: item for name, item in found.items() if item is not None or name in ALWAYS_LOADED
+    }
+    if spans_required:
+        check_has_spans(inputs, input_dir)
+    return inputs
+
+
+def check_has_spans(inputs: dict[str, InputFile | None], input_dir: Path) -> None:
+    """A UserError listing the span inputs when the folder has none."""
+    if span_layouts(inputs):
+        return
+    accepted = "\n".join(
+        f"  {spec.name}{'/' if spec.name == 'otlp' else ''} "
+        f"({', '.join(spec.suffixes)}): {spec.what}"
+        for spec in INPUTS.values()
+        if spec.layout
+    )
+    raise UserError(
+        f"{input_dir}: no spans found. Put one of these in the folder "
+        f"(see docs/telemetry.md):\n{accepted}"
+    )
+
+
+def has_data(inputs: dict[str, InputFile | None]) -> bool:
+    """Whether the folder holds any input file (not only seeds/)."""
+    return any(item is not None for item in inputs.values())
 
 
 def span_layouts(inputs: dict[str, InputFile | None]) -> list[str]:
     """The span layouts present (var aiue_spans_layout)."""
     layouts = [item.layout for item in inputs.values() if item is not None and item.layout]
+    return list(dict.fromkeys(layouts))
+
+
+def table_layouts(tables: list[str]) -> list[str]:
+    """The span layouts whose raw tables are among `tables` (a build's loaded files)."""
+    held = set(tables)
+    layouts = [spec.layout for spec in INPUTS.values() if spec.layout and spec.table in held]
     return list(dict.fromkeys(layouts))
 
 
