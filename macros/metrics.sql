@@ -19,6 +19,14 @@
     {{ ai_unit_economics.ratio(prefix ~ 'total_cost', prefix ~ 'intents') }}
   {%- elif name == 'cost_per_success' -%}
     {{ ai_unit_economics.ratio(prefix ~ 'labeled_total_cost', prefix ~ 'successful_intents') }}
+  {%- elif name == 'attempts_per_success' -%}
+    {{ ai_unit_economics.ratio(prefix ~ 'labeled_intents', prefix ~ 'successful_intents') }}
+  {%- elif name == 'failure_cost_share' -%}
+    {{ ai_unit_economics.ratio(prefix ~ 'failed_total_cost', prefix ~ 'labeled_total_cost') }}
+  {%- elif name == 'cost_per_successful_intent' -%}
+    {{ ai_unit_economics.ratio(prefix ~ 'successful_total_cost', prefix ~ 'successful_intents') }}
+  {%- elif name == 'cost_per_failed_intent' -%}
+    {{ ai_unit_economics.ratio(prefix ~ 'failed_total_cost', prefix ~ 'failed_intents') }}
   {%- elif name == 'escalation_rate' -%}
     {{ ai_unit_economics.ratio(prefix ~ 'escalated_intents', prefix ~ 'labeled_intents') }}
   {%- elif name == 'avg_turns_per_intent' -%}
@@ -44,6 +52,12 @@
     {{ ai_unit_economics.ratio_bound(prefix ~ 'intents', prefix ~ 'total_cost', prefix ~ 'total_cost_squared', prefix ~ 'intents', prefix ~ 'intents', prefix ~ 'total_cost', side, constants) }}
   {%- elif name == 'cost_per_success' -%}
     {{ ai_unit_economics.ratio_bound(prefix ~ 'labeled_intents', prefix ~ 'labeled_total_cost', prefix ~ 'labeled_total_cost_squared', prefix ~ 'successful_intents', prefix ~ 'successful_intents', prefix ~ 'successful_total_cost', side, constants) }}
+  {%- elif name == 'attempts_per_success' -%}
+    {{ ai_unit_economics.ratio_bound(prefix ~ 'labeled_intents', prefix ~ 'labeled_intents', prefix ~ 'labeled_intents', prefix ~ 'successful_intents', prefix ~ 'successful_intents', prefix ~ 'successful_intents', side, constants) }}
+  {%- elif name == 'cost_per_successful_intent' -%}
+    {{ ai_unit_economics.ratio_bound(prefix ~ 'successful_intents', prefix ~ 'successful_total_cost', prefix ~ 'successful_total_cost_squared', prefix ~ 'successful_intents', prefix ~ 'successful_intents', prefix ~ 'successful_total_cost', side, constants) }}
+  {%- elif name == 'cost_per_failed_intent' -%}
+    {{ ai_unit_economics.ratio_bound(prefix ~ 'failed_intents', prefix ~ 'failed_total_cost', prefix ~ 'failed_total_cost_squared', prefix ~ 'failed_intents', prefix ~ 'failed_intents', prefix ~ 'failed_total_cost', side, constants) }}
   {%- else -%}
     {{ exceptions.raise_compiler_error("metric_bound: no interval for metric '" ~ name ~ "'") }}
   {%- endif -%}
@@ -78,8 +92,12 @@
     sum(total_cost) as total_cost,
     sum(case when is_in_success_rate then total_cost else 0 end) as labeled_total_cost,
     sum(case when is_in_success_rate and is_success then total_cost else 0 end) as successful_total_cost,
+    sum(case when is_in_success_rate and not coalesce(is_success, false) then 1 else 0 end) as failed_intents,
+    sum(case when is_in_success_rate and not coalesce(is_success, false) then total_cost else 0 end) as failed_total_cost,
     sum(cast(total_cost as {{ ai_unit_economics.type_double() }}) * cast(total_cost as {{ ai_unit_economics.type_double() }})) as total_cost_squared,
     sum(case when is_in_success_rate then cast(total_cost as {{ ai_unit_economics.type_double() }}) * cast(total_cost as {{ ai_unit_economics.type_double() }}) else 0 end) as labeled_total_cost_squared,
+    sum(case when is_in_success_rate and is_success then cast(total_cost as {{ ai_unit_economics.type_double() }}) * cast(total_cost as {{ ai_unit_economics.type_double() }}) else 0 end) as successful_total_cost_squared,
+    sum(case when is_in_success_rate and not coalesce(is_success, false) then cast(total_cost as {{ ai_unit_economics.type_double() }}) * cast(total_cost as {{ ai_unit_economics.type_double() }}) else 0 end) as failed_total_cost_squared,
     sum(allocated_cost) as allocated_cost,
     sum(unallocated_cost) as unallocated_cost,
     sum({{ ai_unit_economics.money_sum(['allocated_cost', 'unallocated_cost']) }}) as billed_cost,
@@ -88,8 +106,11 @@
     sum(estimated_total_cost) as estimated_total_cost,
     sum(case when is_in_success_rate then estimated_total_cost else 0 end) as estimated_labeled_total_cost,
     sum(case when is_in_success_rate and is_success then estimated_total_cost else 0 end) as estimated_successful_total_cost,
+    sum(case when is_in_success_rate and not coalesce(is_success, false) then estimated_total_cost else 0 end) as estimated_failed_total_cost,
     sum(cast(estimated_total_cost as {{ ai_unit_economics.type_double() }}) * cast(estimated_total_cost as {{ ai_unit_economics.type_double() }})) as estimated_total_cost_squared,
-    sum(case when is_in_success_rate then cast(estimated_total_cost as {{ ai_unit_economics.type_double() }}) * cast(estimated_total_cost as {{ ai_unit_economics.type_double() }}) else 0 end) as estimated_labeled_total_cost_squared
+    sum(case when is_in_success_rate then cast(estimated_total_cost as {{ ai_unit_economics.type_double() }}) * cast(estimated_total_cost as {{ ai_unit_economics.type_double() }}) else 0 end) as estimated_labeled_total_cost_squared,
+    sum(case when is_in_success_rate and is_success then cast(estimated_total_cost as {{ ai_unit_economics.type_double() }}) * cast(estimated_total_cost as {{ ai_unit_economics.type_double() }}) else 0 end) as estimated_successful_total_cost_squared,
+    sum(case when is_in_success_rate and not coalesce(is_success, false) then cast(estimated_total_cost as {{ ai_unit_economics.type_double() }}) * cast(estimated_total_cost as {{ ai_unit_economics.type_double() }}) else 0 end) as estimated_failed_total_cost_squared
 {%- endmacro %}
 
 {#- The metric columns of aiue__unit_economics_daily, from its additive sums: every metric of the
@@ -101,6 +122,10 @@
     {{ ai_unit_economics.metric_sql('cost_per_million_tokens') }} as cost_per_million_tokens,
     {{ ai_unit_economics.metric_sql('cost_per_intent') }} as cost_per_intent,
     {{ ai_unit_economics.metric_sql('cost_per_success') }} as cost_per_success,
+    {{ ai_unit_economics.metric_sql('attempts_per_success') }} as attempts_per_success,
+    {{ ai_unit_economics.metric_sql('failure_cost_share') }} as failure_cost_share,
+    {{ ai_unit_economics.metric_sql('cost_per_successful_intent') }} as cost_per_successful_intent,
+    {{ ai_unit_economics.metric_sql('cost_per_failed_intent') }} as cost_per_failed_intent,
     {{ ai_unit_economics.metric_sql('escalation_rate') }} as escalation_rate,
     {{ ai_unit_economics.metric_sql('avg_turns_per_intent') }} as avg_turns_per_intent,
     {{ ai_unit_economics.metric_sql('cost_per_token') }} as cost_per_token,
@@ -110,5 +135,11 @@
     {{ ai_unit_economics.metric_bound('cost_per_intent', 'low', c) }} as cost_per_intent_ci_low,
     {{ ai_unit_economics.metric_bound('cost_per_intent', 'high', c) }} as cost_per_intent_ci_high,
     {{ ai_unit_economics.metric_bound('cost_per_success', 'low', c) }} as cost_per_success_ci_low,
-    {{ ai_unit_economics.metric_bound('cost_per_success', 'high', c) }} as cost_per_success_ci_high
+    {{ ai_unit_economics.metric_bound('cost_per_success', 'high', c) }} as cost_per_success_ci_high,
+    {{ ai_unit_economics.metric_bound('attempts_per_success', 'low', c) }} as attempts_per_success_ci_low,
+    {{ ai_unit_economics.metric_bound('attempts_per_success', 'high', c) }} as attempts_per_success_ci_high,
+    {{ ai_unit_economics.metric_bound('cost_per_successful_intent', 'low', c) }} as cost_per_successful_intent_ci_low,
+    {{ ai_unit_economics.metric_bound('cost_per_successful_intent', 'high', c) }} as cost_per_successful_intent_ci_high,
+    {{ ai_unit_economics.metric_bound('cost_per_failed_intent', 'low', c) }} as cost_per_failed_intent_ci_low,
+    {{ ai_unit_economics.metric_bound('cost_per_failed_intent', 'high', c) }} as cost_per_failed_intent_ci_high
 {%- endmacro %}

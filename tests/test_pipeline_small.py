@@ -134,6 +134,12 @@ def test_every_metric_matches_the_hand_computation(
         "avg_turns_per_intent",
         "is_sufficient_sample",
         "tool_cost",
+        "failed_intents",
+        "failed_total_cost",
+        "failure_cost_share",
+        "attempts_per_success",
+        "cost_per_successful_intent",
+        "cost_per_failed_intent",
     ]
     assert {
         k: f1a[k] for k in ("intents", "labeled_intents", "successful_intents", "calls", "tokens")
@@ -150,6 +156,14 @@ def test_every_metric_matches_the_hand_computation(
     assert f1a["escalation_rate"] == pytest.approx(0.5, rel=1e-12)
     assert f1a["avg_turns_per_intent"] == pytest.approx(1.5, rel=1e-12)
     assert f1a["is_sufficient_sample"] is False
+    # The waste: i2 failed and cost 17.009 (17.019 on 2026-01-02, less conv-3's 0.010: see
+    # the date-filter test below), i1 succeeded for 17.0178 - 17.009 = 0.0088.
+    assert f1a["failed_intents"] == 1
+    assert f1a["failed_total_cost"] == pytest.approx(17.009, rel=1e-12)
+    assert f1a["failure_cost_share"] == pytest.approx(17.009 / 17.0178, rel=1e-12)
+    assert f1a["attempts_per_success"] == pytest.approx(2.0, rel=1e-12)
+    assert f1a["cost_per_successful_intent"] == pytest.approx(0.0088, rel=1e-9)
+    assert f1a["cost_per_failed_intent"] == pytest.approx(17.009, rel=1e-12)
 
     f1b = records[("f1", "model-b")]  # conv-3 only: unlabelled, so no success rate or CPS
     assert (
@@ -164,6 +178,12 @@ def test_every_metric_matches_the_hand_computation(
     f2b = records[("f2", "model-b")]
     assert (f2b["successful_intents"], f2b["success_rate"]) == (1, 1.0)
     assert f2b["cost_per_success"] == pytest.approx(0.01, rel=1e-12)
+    assert (f2b["failed_intents"], f2b["failure_cost_share"], f2b["attempts_per_success"]) == (
+        0,
+        0.0,
+        1.0,
+    )
+    assert f2b["cost_per_failed_intent"] is None  # no failure to average
     assert f2b["cost_per_million_tokens"] == pytest.approx(0.01 / 750 * 1e6, rel=1e-12)
 
 

@@ -34,8 +34,12 @@ with sums as (
         sum(total_cost) as total_cost,
         sum(labeled_total_cost) as labeled_total_cost,
         sum(successful_total_cost) as successful_total_cost,
+        sum(failed_intents) as failed_intents,
+        sum(failed_total_cost) as failed_total_cost,
         sum(total_cost_squared) as total_cost_squared,
         sum(labeled_total_cost_squared) as labeled_total_cost_squared,
+        sum(successful_total_cost_squared) as successful_total_cost_squared,
+        sum(failed_total_cost_squared) as failed_total_cost_squared,
         sum(allocated_cost) as allocated_cost,
         sum(unallocated_cost) as unallocated_cost,
         sum(billed_cost) as billed_cost,
@@ -44,8 +48,11 @@ with sums as (
         sum(estimated_total_cost) as estimated_total_cost,
         sum(estimated_labeled_total_cost) as estimated_labeled_total_cost,
         sum(estimated_successful_total_cost) as estimated_successful_total_cost,
+        sum(estimated_failed_total_cost) as estimated_failed_total_cost,
         sum(estimated_total_cost_squared) as estimated_total_cost_squared,
-        sum(estimated_labeled_total_cost_squared) as estimated_labeled_total_cost_squared
+        sum(estimated_labeled_total_cost_squared) as estimated_labeled_total_cost_squared,
+        sum(estimated_successful_total_cost_squared) as estimated_successful_total_cost_squared,
+        sum(estimated_failed_total_cost_squared) as estimated_failed_total_cost_squared
     from {{ ref('aiue__unit_economics_daily') }}
     group by feature_tag, provider_name, response_model, currency{{ ai_unit_economics.passthrough_after(dimensions_only=true) }}
 
@@ -78,8 +85,12 @@ final as (
         total_cost,
         labeled_total_cost,
         successful_total_cost,
+        failed_intents,
+        failed_total_cost,
         total_cost_squared,
         labeled_total_cost_squared,
+        successful_total_cost_squared,
+        failed_total_cost_squared,
         allocated_cost,
         unallocated_cost,
         billed_cost,
@@ -88,12 +99,19 @@ final as (
         estimated_total_cost,
         estimated_labeled_total_cost,
         estimated_successful_total_cost,
+        estimated_failed_total_cost,
         estimated_total_cost_squared,
         estimated_labeled_total_cost_squared,
+        estimated_successful_total_cost_squared,
+        estimated_failed_total_cost_squared,
         {{ ai_unit_economics.metric_sql('success_rate') }} as success_rate,
         {{ ai_unit_economics.metric_sql('cost_per_million_tokens') }} as cost_per_million_tokens,
         {{ ai_unit_economics.metric_sql('cost_per_intent') }} as cost_per_intent,
         {{ ai_unit_economics.metric_sql('cost_per_success') }} as cost_per_success,
+        {{ ai_unit_economics.metric_sql('attempts_per_success') }} as attempts_per_success,
+        {{ ai_unit_economics.metric_sql('failure_cost_share') }} as failure_cost_share,
+        {{ ai_unit_economics.metric_sql('cost_per_successful_intent') }} as cost_per_successful_intent,
+        {{ ai_unit_economics.metric_sql('cost_per_failed_intent') }} as cost_per_failed_intent,
         {{ ai_unit_economics.metric_sql('escalation_rate') }} as escalation_rate,
         {{ ai_unit_economics.metric_sql('avg_turns_per_intent') }} as avg_turns_per_intent,
         {{ ai_unit_economics.metric_sql('cost_per_token') }} as cost_per_token,
@@ -103,7 +121,13 @@ final as (
         {{ ai_unit_economics.metric_bound('cost_per_intent', 'low', c) }} as cost_per_intent_ci_low,
         {{ ai_unit_economics.metric_bound('cost_per_intent', 'high', c) }} as cost_per_intent_ci_high,
         {{ ai_unit_economics.metric_bound('cost_per_success', 'low', c) }} as cost_per_success_ci_low,
-        {{ ai_unit_economics.metric_bound('cost_per_success', 'high', c) }} as cost_per_success_ci_high
+        {{ ai_unit_economics.metric_bound('cost_per_success', 'high', c) }} as cost_per_success_ci_high,
+        {{ ai_unit_economics.metric_bound('attempts_per_success', 'low', c) }} as attempts_per_success_ci_low,
+        {{ ai_unit_economics.metric_bound('attempts_per_success', 'high', c) }} as attempts_per_success_ci_high,
+        {{ ai_unit_economics.metric_bound('cost_per_successful_intent', 'low', c) }} as cost_per_successful_intent_ci_low,
+        {{ ai_unit_economics.metric_bound('cost_per_successful_intent', 'high', c) }} as cost_per_successful_intent_ci_high,
+        {{ ai_unit_economics.metric_bound('cost_per_failed_intent', 'low', c) }} as cost_per_failed_intent_ci_low,
+        {{ ai_unit_economics.metric_bound('cost_per_failed_intent', 'high', c) }} as cost_per_failed_intent_ci_high
     from sums
 
 )

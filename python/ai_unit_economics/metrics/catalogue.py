@@ -132,6 +132,16 @@ def _mart_square(column: str, condition: str | None = None) -> str:
     return product if condition is None else f"case when {condition} then {product} else 0 end"
 
 
+# The intents counted in success rate that succeeded, and those that did not (a labelled
+# intent with no success value counts as failed, as successful_intents leaves it out).
+SUCCEEDED = "is_in_success_rate and is_success"
+FAILED = "is_in_success_rate and not coalesce(is_success, false)"
+
+
+def _when(condition: str, value: str) -> str:
+    return f"case when {condition} then {value} else 0 end"
+
+
 MEASURES: tuple[Measure, ...] = (
     Measure(
         "intents",
@@ -226,6 +236,19 @@ MEASURES: tuple[Measure, ...] = (
         unit="money",
     ),
     Measure(
+        "failed_intents",
+        "Failed intents",
+        "Labelled intents that did not succeed (labelled_intents - successful_intents).",
+        _when(FAILED, "1"),
+    ),
+    Measure(
+        "failed_total_cost",
+        "Failed total cost",
+        "Σ cost·(1 - success): total cost of the labelled intents that failed, the waste.",
+        _when(FAILED, "total_cost"),
+        unit="money",
+    ),
+    Measure(
         "total_cost_squared",
         "Total cost squared",
         "Σ cost² over all intents (floating point), for the cost-per-intent interval.",
@@ -240,6 +263,23 @@ MEASURES: tuple[Measure, ...] = (
         "case when is_in_success_rate then power(total_cost, 2) else 0 end",
         unit="money_squared",
         mart_expr=_mart_square("total_cost", "is_in_success_rate"),
+    ),
+    Measure(
+        "successful_total_cost_squared",
+        "Successful total cost squared",
+        "Σ cost² over successful intents (floating point), for the cost-per-successful-intent "
+        "interval.",
+        _when(SUCCEEDED, "power(total_cost, 2)"),
+        unit="money_squared",
+        mart_expr=_mart_square("total_cost", SUCCEEDED),
+    ),
+    Measure(
+        "failed_total_cost_squared",
+        "Failed total cost squared",
+        "Σ cost² over failed intents (floating point), for the cost-per-failed-intent interval.",
+        _when(FAILED, "power(total_cost, 2)"),
+        unit="money_squared",
+        mart_expr=_mart_square("total_cost", FAILED),
     ),
     # Billing (docs/billing.md). total_cost above includes infra_cost (self-hosted GPU and
     # platform cost); token_cost is the invoice's where it covers a call. The estimated_*
@@ -309,6 +349,13 @@ MEASURES: tuple[Measure, ...] = (
         unit="money",
     ),
     Measure(
+        "estimated_failed_total_cost",
+        "Estimated failed total cost",
+        "failed_total_cost on the list-price basis.",
+        _when(FAILED, "estimated_total_cost"),
+        unit="money",
+    ),
+    Measure(
         "estimated_total_cost_squared",
         "Estimated total cost squared",
         "total_cost_squared on the list-price basis.",
@@ -323,6 +370,22 @@ MEASURES: tuple[Measure, ...] = (
         "case when is_in_success_rate then power(estimated_total_cost, 2) else 0 end",
         unit="money_squared",
         mart_expr=_mart_square("estimated_total_cost", "is_in_success_rate"),
+    ),
+    Measure(
+        "estimated_successful_total_cost_squared",
+        "Estimated successful total cost squared",
+        "successful_total_cost_squared on the list-price basis.",
+        _when(SUCCEEDED, "power(estimated_total_cost, 2)"),
+        unit="money_squared",
+        mart_expr=_mart_square("estimated_total_cost", SUCCEEDED),
+    ),
+    Measure(
+        "estimated_failed_total_cost_squared",
+        "Estimated failed total cost squared",
+        "failed_total_cost_squared on the list-price basis.",
+        _when(FAILED, "power(estimated_total_cost, 2)"),
+        unit="money_squared",
+        mart_expr=_mart_square("estimated_total_cost", FAILED),
     ),
     Measure("llm_calls", "LLM calls", "Calls (one row of aiue__llm_calls each).", "1", grain=CALL),
     Measure(
@@ -550,6 +613,64 @@ METRICS: tuple[Metric, ...] = (
         ),
     ),
     Metric(
+        "attempts_per_success",
+        "Attempts per success",
+        "Labelled intents / successful intents: how many tries one success takes (1 / success "
+        "rate); null with no successes.",
+        unit="ratio",
+        fmt=",.2f",
+        numerator="labeled_intents",
+        denominator="successful_intents",
+        interval=RatioInterval(
+            n="labeled_intents",
+            sum_y="labeled_intents",
+            sum_y2="labeled_intents",
+            sum_x="successful_intents",
+            sum_x2="successful_intents",
+            sum_xy="successful_intents",
+        ),
+    ),
+    Metric(
+        "failure_cost_share",
+        "Failure cost share",
+        "Total cost of failed intents / total cost of labelled intents: the share of the spend "
+        "that bought no success.",
+        unit="percent",
+        fmt=".1%",
+        numerator="failed_total_cost",
+        denominator="labeled_total_cost",
+    ),
+    Metric(
+        "cost_per_successful_intent",
+        "Cost per successful intent",
+        "Mean total cost of an intent that succeeded (its own cost only; CPS also carries the "
+        "failures).",
+        unit="money",
+        fmt=",.4f",
+        numerator="successful_total_cost",
+        denominator="successful_intents",
+        interval=RatioInterval(
+            n="successful_intents",
+            sum_y="successful_total_cost",
+            sum_y2="successful_total_cost_squared",
+        ),
+    ),
+    Metric(
+        "cost_per_failed_intent",
+        "Cost per failed intent",
+        "Mean total cost of a labelled intent that failed; above cost_per_successful_intent "
+        "when failures run longer (retries, extra turns, escalations).",
+        unit="money",
+        fmt=",.4f",
+        numerator="failed_total_cost",
+        denominator="failed_intents",
+        interval=RatioInterval(
+            n="failed_intents",
+            sum_y="failed_total_cost",
+            sum_y2="failed_total_cost_squared",
+        ),
+    ),
+    Metric(
         "escalation_rate",
         "Escalation rate",
         "Escalated intents / labelled intents.",
@@ -747,6 +868,12 @@ METRIC_COLUMNS: tuple[str, ...] = (
     "avg_turns_per_intent",
     "is_sufficient_sample",
     "tool_cost",
+    "failed_intents",
+    "failed_total_cost",
+    "failure_cost_share",
+    "attempts_per_success",
+    "cost_per_successful_intent",
+    "cost_per_failed_intent",
 )
 
 # Billing: billed = allocated + unallocated; infra is part of total_cost.
@@ -767,6 +894,9 @@ ESTIMATE_BASIS_SUMS: dict[str, str] = {
     "successful_total_cost": "estimated_successful_total_cost",
     "total_cost_squared": "estimated_total_cost_squared",
     "labeled_total_cost_squared": "estimated_labeled_total_cost_squared",
+    "failed_total_cost": "estimated_failed_total_cost",
+    "successful_total_cost_squared": "estimated_successful_total_cost_squared",
+    "failed_total_cost_squared": "estimated_failed_total_cost_squared",
 }
 COST_BASES: tuple[str, ...] = ("invoice", "estimate")
 
