@@ -4,7 +4,7 @@
     aiue__unit_economics_daily and the sample flag judged at this grain. To re-aggregate, sum
     the sums and apply the formulas again (macros/metrics.sql): never average a ratio.
 -#}
-{{ config(materialized='view') }}
+{{ config(materialized=ai_unit_economics.wide_view_materialization()) }}
 {%- set c = ai_unit_economics.interval_constants() %}
 
 with sums as (

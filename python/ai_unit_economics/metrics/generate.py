@@ -459,6 +459,7 @@ def metric_view_file(item: Metric) -> str:
         metrics=[item.name],
         sample=catalogue.SUFFICIENT_SAMPLE_COLUMN if grain == catalogue.INTENT else None,
         intervals=[_interval_entry(item)] if item.interval else [],
+        materialized="'view'",
     )
 
 
@@ -484,6 +485,9 @@ def grain_view_file(monthly: bool) -> str:
         metrics=[m.name for m in catalogue.DAILY_METRICS],
         sample=catalogue.SUFFICIENT_SAMPLE_COLUMN,
         intervals=[_interval_entry(m) for m in catalogue.DAILY_METRICS if m.interval],
+        # Every metric and interval in one view outgrows what Spark's Hive metastore keeps
+        # of a view's SQL (32,700 characters): macros/wide_views.sql.
+        materialized="ai_unit_economics.wide_view_materialization()",
     )
 
 
