@@ -13,6 +13,14 @@ MARTS: dict[str, tuple[str, ...]] = {
     "aiue__intents": ("intent_id",),
     "aiue__unit_economics_daily": ("unit_economics_daily_id",),
     "aiue__cost_reconciliation": ("bucket_id",),
+    "aiue__intent_cost_percentiles": (
+        "date_month",
+        "feature_tag",
+        "provider_name",
+        "response_model",
+        "currency",
+    ),
+    "aiue__runaway_intents": ("intent_id",),
 }
 REL_TOL = 1e-9
 

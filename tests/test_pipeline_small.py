@@ -30,6 +30,7 @@ from pathlib import Path
 
 import pytest
 
+from ai_unit_economics.builder.pipeline import build_notes
 from ai_unit_economics.cli import main as aiue
 
 from .conftest import FIXTURES, Build, build
@@ -185,6 +186,41 @@ def test_every_metric_matches_the_hand_computation(
     )
     assert f2b["cost_per_failed_intent"] is None  # no failure to average
     assert f2b["cost_per_million_tokens"] == pytest.approx(0.01 / 750 * 1e6, rel=1e-12)
+
+
+def test_cost_percentiles_and_runaway_intents_match_the_hand_computation(small: Build) -> None:
+    """P-th percentile = the cost of the intent at rank ceil(P x n / 100), cheapest first.
+    f1/model-a has i1 (0.0088) and i2 (17.009): P50 is rank 1 (0.0088), P95 and P99 rank
+    ceil(1.9) = 2 (17.009). f1's median over all its models (i1 0.0088, conv-3 0.010, i2 17.009)
+    is rank 2, 0.010, so i2 costs 1700.9 times it: the one runaway (10x by default; no intent
+    makes more than 50 calls)."""
+    rows = {
+        (r["feature_tag"], r["response_model"]): r
+        for r in small.records("select * from main_aiue.aiue__intent_cost_percentiles")
+    }
+    assert set(rows) == {("f1", "model-a"), ("f1", "model-b"), ("f2", "model-b")}
+    f1a = rows[("f1", "model-a")]
+    assert (f1a["date_month"].isoformat(), f1a["intents"]) == ("2026-01-01", 2)
+    assert (
+        f1a["p50_cost_per_intent"],
+        f1a["p95_cost_per_intent"],
+        f1a["p99_cost_per_intent"],
+        f1a["max_cost_per_intent"],
+    ) == (D("0.0088"), D("17.009"), D("17.009"), D("17.009"))
+    for key, cost in ((("f1", "model-b"), D("0.010")), (("f2", "model-b"), D("0.01"))):
+        assert {rows[key][f"p{p}_cost_per_intent"] for p in (50, 95, 99)} == {cost}
+
+    [runaway] = small.records("select * from main_aiue.aiue__runaway_intents")
+    assert (runaway["intent_id"], runaway["runaway_reason"], runaway["feature_intents"]) == (
+        "i2",
+        "cost",
+        3,
+    )
+    assert runaway["feature_median_cost"] == D("0.010")
+    assert runaway["cost_multiple"] == pytest.approx(1700.9, rel=1e-12)
+    assert "1 runaway intent cost 17.01 USD: over aiue_runaway_multiple" in " ".join(
+        build_notes("duckdb", small.db_path)
+    )
 
 
 def test_date_filter_and_regrouping_re_aggregate_sums(

@@ -406,6 +406,7 @@ def build_notes(target: str, db_path: Path) -> list[str]:
         )
     notes.extend(_no_usage_notes(target, db_path, schema))
     notes.extend(_outvoted_override_notes(target, db_path, schema))
+    notes.extend(_runaway_notes(target, db_path, schema))
     return notes
 
 
@@ -452,6 +453,29 @@ def _outvoted_override_notes(target: str, db_path: Path, schema: str) -> list[st
         "from the FOCUS invoice, which wins over any price; the override still sets their "
         "estimate. See the metrics at the override price with `aiue metrics --cost-basis "
         "estimate`."
+    ]
+
+
+def _runaway_notes(target: str, db_path: Path, schema: str) -> list[str]:
+    """Runaway intents (aiue__runaway_intents): how many and what they cost, per currency."""
+    _, rows = query(
+        target,
+        f"""
+        select currency, count(*) as intents, sum(total_cost) as cost
+        from {schema}.aiue__runaway_intents
+        group by currency
+        order by currency
+        """,
+        db_path,
+    )
+    if not rows:
+        return []
+    intents = sum(int(count) for _, count, _ in rows)
+    cost = " + ".join(f"{float(money):,.2f} {currency}" for currency, _, money in rows)
+    return [
+        f"{intents:,} runaway intent{'s' if intents != 1 else ''} cost {cost}: over "
+        "aiue_runaway_multiple x their feature's median cost per intent, or over "
+        f"aiue_runaway_max_calls calls (see {schema}.aiue__runaway_intents)."
     ]
 
 

@@ -1,0 +1,103 @@
+{#- Intents that ran away: a cost over var aiue_runaway_multiple x the median cost per intent of
+    their feature in the same month, or more calls than var aiue_runaway_max_calls. The median is
+    the discrete (lower) one of macros/percentiles.sql, over every intent of the feature, month
+    and currency. A feature whose median intent costs nothing has no cost rule (any priced
+    intent would be "infinitely" over it); its intents can still run away by calls. -#}
+{%- set multiple = var('aiue_runaway_multiple') -%}
+{%- set max_calls = var('aiue_runaway_max_calls') -%}
+with intents as (
+
+    select
+        cast({{ dbt.date_trunc('month', 'intent_date') }} as date) as date_month,
+        intent_id,
+        conversation_id,
+        feature_tag,
+        provider_name,
+        response_model,
+        currency,
+        label_state,
+        is_success,
+        intent_date,
+        calls,
+        tool_calls,
+        retry_calls,
+        turns,
+        tokens,
+        total_cost
+    from {{ ref('aiue__intents') }}
+
+),
+
+ranked as (
+
+    select
+        *,
+        {{ ai_unit_economics.percentile_rank_columns(
+            'total_cost', ['date_month', 'feature_tag', 'currency'], 'intent_id') }}
+    from intents
+
+),
+
+medians as (
+
+    select
+        *,
+        {{ ai_unit_economics.percentile_disc(50, 'total_cost') }}
+            over (partition by date_month, feature_tag, currency) as feature_median_cost
+    from ranked
+
+),
+
+judged as (
+
+    select
+        *,
+        case when feature_median_cost > 0
+            then cast(total_cost as {{ ai_unit_economics.type_double() }})
+                / cast(feature_median_cost as {{ ai_unit_economics.type_double() }})
+        end
+            as cost_multiple,
+        coalesce(feature_median_cost > 0 and total_cost > {{ multiple }} * feature_median_cost,
+            false) as is_over_cost,
+        {% if max_calls is none -%}
+        false as is_over_calls
+        {%- else -%}
+        calls > {{ max_calls }} as is_over_calls
+        {%- endif %}
+    from medians
+
+),
+
+final as (
+
+    select
+        intent_id,
+        conversation_id,
+        feature_tag,
+        provider_name,
+        response_model,
+        currency,
+        intent_date,
+        date_month,
+        label_state,
+        is_success,
+        case
+            when is_over_cost and is_over_calls then 'cost_and_calls'
+            when is_over_cost then 'cost'
+            else 'calls'
+        end as runaway_reason,
+        calls,
+        tool_calls,
+        retry_calls,
+        turns,
+        tokens,
+        total_cost,
+        feature_median_cost,
+        cost_multiple,
+        percentile_count as feature_intents
+    from judged
+    where is_over_cost or is_over_calls
+
+)
+
+select * from final
