@@ -24,6 +24,7 @@ i4 (f2, 2026-01-01): s7 model-b 500 in, 250 out    -> 0.005 + 0.005 = 0.01; labe
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from decimal import Decimal
 from pathlib import Path
@@ -221,6 +222,28 @@ def test_cost_percentiles_and_runaway_intents_match_the_hand_computation(small: 
     assert "1 runaway intent cost 17.01 USD: over aiue_runaway_multiple" in " ".join(
         build_notes("duckdb", small.db_path)
     )
+
+
+def test_the_report_says_what_failure_costs(small: Build, tmp_path: Path) -> None:
+    """The report's failure table, by hand: f1/model-a spent 17.009 of 17.0178 on its failed
+    intent i2 (99.9%), 2 attempts per success, 0.0088 per successful and 17.009 per failed
+    intent, and i2 is its one runaway (17.01). f2/model-b failed nothing; f1/model-b has no
+    label and no runaway, so no row."""
+    out = tmp_path / "report.html"
+    assert aiue(["report", "--db", str(small.db_path), "--out", str(out)]) == 0
+    page = out.read_text()
+    table = page[page.index("<table id=waste-table>") :]
+    table = table[: table.index("</table>")]
+    cells = [
+        re.findall(r"<td[^>]*>(.*?)</td>", row)
+        for row in table.split("<tbody>")[1].split("</tr>")[:-1]
+    ]
+    assert [row[0] for row in cells] == ["f1 · model-a", "f2 · model-b"]
+    f1a, f2b = cells
+    assert f1a[1:5] == ["2", "1", "99.9%", "2.00"]
+    assert (f1a[5], f1a[7], f1a[9:]) == ("$0.0088", "$17.0090", ["1", "$17.01"])
+    assert f2b[1:5] == ["1", "0", "0.0%", "1.00"]
+    assert (f2b[7], f2b[9:]) == ("–", ["0", "$0.00"])
 
 
 def test_date_filter_and_regrouping_re_aggregate_sums(

@@ -2,6 +2,7 @@
     the maximum, as discrete percentiles (macros/percentiles.sql) so DuckDB, Postgres and Spark
     give the same intent's cost. Percentiles do not add up: this mart is its own grain, not a
     sum of aiue__unit_economics_daily. -#}
+{%- set money = ai_unit_economics.type_money() -%}
 with intents as (
 
     select
@@ -37,10 +38,13 @@ final as (
         response_model,
         currency,
         count(*) as intents,
-        {{ ai_unit_economics.percentile_disc(50, 'total_cost') }} as p50_cost_per_intent,
-        {{ ai_unit_economics.percentile_disc(95, 'total_cost') }} as p95_cost_per_intent,
-        {{ ai_unit_economics.percentile_disc(99, 'total_cost') }} as p99_cost_per_intent,
-        max(total_cost) as max_cost_per_intent
+        cast({{ ai_unit_economics.percentile_disc(50, 'total_cost') }} as {{ money }})
+            as p50_cost_per_intent,
+        cast({{ ai_unit_economics.percentile_disc(95, 'total_cost') }} as {{ money }})
+            as p95_cost_per_intent,
+        cast({{ ai_unit_economics.percentile_disc(99, 'total_cost') }} as {{ money }})
+            as p99_cost_per_intent,
+        cast(max(total_cost) as {{ money }}) as max_cost_per_intent
     from ranked
     group by date_month, feature_tag, provider_name, response_model, currency
 

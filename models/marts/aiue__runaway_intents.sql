@@ -42,8 +42,9 @@ medians as (
 
     select
         *,
-        {{ ai_unit_economics.percentile_disc(50, 'total_cost') }}
-            over (partition by date_month, feature_tag, currency) as feature_median_cost
+        cast({{ ai_unit_economics.percentile_disc(50, 'total_cost') }}
+            over (partition by date_month, feature_tag, currency)
+            as {{ ai_unit_economics.type_money() }}) as feature_median_cost
     from ranked
 
 ),

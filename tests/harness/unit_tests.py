@@ -1,4 +1,4 @@
-"""The dbt unit tests the package defines, read from its models' YAML."""
+"""The dbt unit tests in the models' YAML, and what a build's data tests said."""
 
 from __future__ import annotations
 
@@ -29,4 +29,14 @@ def conditional_unit_tests() -> set[str]:
         f"{test['model']}.{test['name']}"
         for test in _unit_tests()
         if "enabled" in (test.get("config") or {})
+    }
+
+
+def not_passed(results: dict[str, str]) -> dict[str, str]:
+    """Data tests (name -> status) that did not pass, but for the warn_* tests that warn: they
+    list what a user should look at (runaway intents, repeated FOCUS rows) and warn by design."""
+    return {
+        name: status
+        for name, status in results.items()
+        if status != "pass" and not (status == "warn" and name.startswith("warn_"))
     }

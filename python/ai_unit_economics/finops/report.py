@@ -81,6 +81,7 @@ class ReportData:
     total: Row
     reconciliation: list[Row]
     whatifs: list[Row] = field(default_factory=list)
+    runaways: list[Row] = field(default_factory=list)
 
     @property
     def has_billing(self) -> bool:
@@ -233,6 +234,32 @@ def whatif_rows(
     return found
 
 
+def runaway_rows(
+    target: str, db_path: Path | None, date_from: date | None, date_to: date | None
+) -> list[Row]:
+    """Runaway intents (aiue__runaway_intents) per feature and model, in the period."""
+    where = " and ".join(
+        condition
+        for condition in (
+            date_from and f"intent_date >= date '{date_from.isoformat()}'",
+            date_to and f"intent_date <= date '{date_to.isoformat()}'",
+        )
+        if condition
+    )
+    columns, rows = query(
+        target,
+        f"""
+        select feature_tag, response_model, count(*) as runaway_intents,
+            sum(total_cost) as runaway_cost
+        from {mart_schema(target)}.aiue__runaway_intents
+        {"where " + where if where else ""}
+        group by feature_tag, response_model
+        """,
+        db_path,
+    )
+    return [{k: _plain(v) for k, v in zip(columns, row, strict=True)} for row in rows]
+
+
 def collect(
     target: str,
     db_path: Path | None,
@@ -274,6 +301,7 @@ def collect(
             for r in reconciliation_by_provider(db_path, target)
         ],
         whatifs=whatif_rows(target, db_path, by_feature, min_sample, level),
+        runaways=runaway_rows(target, db_path, date_from, date_to),
     )
 
 
@@ -677,6 +705,24 @@ def _whatif_rows(data: ReportData) -> list[Row]:
     ]
 
 
+def waste_rows(data: ReportData) -> list[Row]:
+    """Per feature and model with labelled intents or runaways: what failure costs, and its
+    runaway intents; the costliest failures first."""
+    runaways = {(r["feature_tag"], r["response_model"]): r for r in data.runaways}
+    rows = []
+    for row in data.by_model:
+        runaway = runaways.get((row["feature_tag"], row["response_model"]), {})
+        if row["labeled_intents"] or runaway:
+            rows.append(
+                {
+                    **row,
+                    "runaway_intents": runaway.get("runaway_intents", 0),
+                    "runaway_cost": runaway.get("runaway_cost", 0.0),
+                }
+            )
+    return sorted(rows, key=lambda r: (-(r["failed_total_cost"] or 0), _label(r)))
+
+
 def whatif_table(data: ReportData) -> str:
     """The what-if table (or why there is none), as the page shows it."""
     macro = _environment().get_template("report_parts.html.j2").module.whatif_table
@@ -708,6 +754,7 @@ def render_html(data: ReportData, figs: dict[str, Any]) -> str:
             tieout_rows=tieout_rows(data),
             whatif_rows=_whatif_rows(data),
             whatif_min_intents=WHATIF_MIN_INTENTS,
+            waste_rows=waste_rows(data),
         )
     )
 
