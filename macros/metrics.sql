@@ -27,6 +27,10 @@
     {{ ai_unit_economics.ratio(prefix ~ 'successful_total_cost', prefix ~ 'successful_intents') }}
   {%- elif name == 'cost_per_failed_intent' -%}
     {{ ai_unit_economics.ratio(prefix ~ 'failed_total_cost', prefix ~ 'failed_intents') }}
+  {%- elif name == 'value_per_success' -%}
+    {{ ai_unit_economics.ratio(prefix ~ 'outcome_value', prefix ~ 'valued_successful_intents') }}
+  {%- elif name == 'margin_per_success' -%}
+    {{ ai_unit_economics.ratio(prefix ~ 'outcome_margin', prefix ~ 'valued_successful_intents') }}
   {%- elif name == 'escalation_rate' -%}
     {{ ai_unit_economics.ratio(prefix ~ 'escalated_intents', prefix ~ 'labeled_intents') }}
   {%- elif name == 'avg_turns_per_intent' -%}
@@ -94,6 +98,9 @@
     sum(case when is_in_success_rate and is_success then total_cost else 0 end) as successful_total_cost,
     sum(case when is_in_success_rate and not coalesce(is_success, false) then 1 else 0 end) as failed_intents,
     sum(case when is_in_success_rate and not coalesce(is_success, false) then total_cost else 0 end) as failed_total_cost,
+    sum(case when is_in_success_rate and outcome_value_per_success is not null and is_success then 1 else 0 end) as valued_successful_intents,
+    sum(case when is_in_success_rate and outcome_value_per_success is not null and is_success then outcome_value_per_success else 0 end) as outcome_value,
+    sum(case when is_in_success_rate and outcome_value_per_success is not null then (case when is_success then outcome_value_per_success else 0 end) - total_cost else 0 end) as outcome_margin,
     sum(cast(total_cost as {{ ai_unit_economics.type_double() }}) * cast(total_cost as {{ ai_unit_economics.type_double() }})) as total_cost_squared,
     sum(case when is_in_success_rate then cast(total_cost as {{ ai_unit_economics.type_double() }}) * cast(total_cost as {{ ai_unit_economics.type_double() }}) else 0 end) as labeled_total_cost_squared,
     sum(case when is_in_success_rate and is_success then cast(total_cost as {{ ai_unit_economics.type_double() }}) * cast(total_cost as {{ ai_unit_economics.type_double() }}) else 0 end) as successful_total_cost_squared,
@@ -107,6 +114,7 @@
     sum(case when is_in_success_rate then estimated_total_cost else 0 end) as estimated_labeled_total_cost,
     sum(case when is_in_success_rate and is_success then estimated_total_cost else 0 end) as estimated_successful_total_cost,
     sum(case when is_in_success_rate and not coalesce(is_success, false) then estimated_total_cost else 0 end) as estimated_failed_total_cost,
+    sum(case when is_in_success_rate and outcome_value_per_success is not null then (case when is_success then outcome_value_per_success else 0 end) - estimated_total_cost else 0 end) as estimated_outcome_margin,
     sum(cast(estimated_total_cost as {{ ai_unit_economics.type_double() }}) * cast(estimated_total_cost as {{ ai_unit_economics.type_double() }})) as estimated_total_cost_squared,
     sum(case when is_in_success_rate then cast(estimated_total_cost as {{ ai_unit_economics.type_double() }}) * cast(estimated_total_cost as {{ ai_unit_economics.type_double() }}) else 0 end) as estimated_labeled_total_cost_squared,
     sum(case when is_in_success_rate and is_success then cast(estimated_total_cost as {{ ai_unit_economics.type_double() }}) * cast(estimated_total_cost as {{ ai_unit_economics.type_double() }}) else 0 end) as estimated_successful_total_cost_squared,
@@ -126,6 +134,8 @@
     {{ ai_unit_economics.metric_sql('failure_cost_share') }} as failure_cost_share,
     {{ ai_unit_economics.metric_sql('cost_per_successful_intent') }} as cost_per_successful_intent,
     {{ ai_unit_economics.metric_sql('cost_per_failed_intent') }} as cost_per_failed_intent,
+    {{ ai_unit_economics.metric_sql('value_per_success') }} as value_per_success,
+    {{ ai_unit_economics.metric_sql('margin_per_success') }} as margin_per_success,
     {{ ai_unit_economics.metric_sql('escalation_rate') }} as escalation_rate,
     {{ ai_unit_economics.metric_sql('avg_turns_per_intent') }} as avg_turns_per_intent,
     {{ ai_unit_economics.metric_sql('cost_per_token') }} as cost_per_token,

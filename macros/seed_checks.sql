@@ -33,6 +33,9 @@
       'cells': [('minutes_per_review', 'amount', money), ('loaded_hourly_rate', 'amount', money),
                 ('cost_per_review', 'amount', money), ('valid_from', 'date', none), ('valid_to', 'date', none)],
       'key': ['feature_tag', 'valid_from'], 'currency': true},
+    'aiue_outcome_values': {
+      'cells': [('value_per_success', 'amount', money), ('valid_from', 'date', none), ('valid_to', 'date', none)],
+      'key': ['feature_tag', 'valid_from'], 'currency': true},
     'aiue_tool_costs': {
       'cells': [('cost_per_call', 'amount', money), ('valid_from', 'date', none), ('valid_to', 'date', none)],
       'key': ['tool_name', 'valid_from'], 'currency': true},

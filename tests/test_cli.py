@@ -152,7 +152,7 @@ def test_run_shows_progress_not_the_dbt_log_which_goes_to_a_file(tmp_path: Path)
     assert "START sql" not in output and "Concurrency:" not in output
     summary = next(line for line in result.stderr.splitlines() if line.startswith("dbt build:"))
     assert re.search(r"dbt build: \d+ seeds, \d+ models, \d+ data tests", summary)
-    seeds = len(list((ROOT / "seeds").glob("*.csv")))  # the fixture replaces three, adds none
+    seeds = len(list((ROOT / "seeds").glob("*.csv")))  # the fixture replaces four, adds none
     assert f"{seeds} seeds" in summary
     log = Path(result.stderr.split("dbt log: ")[1].splitlines()[0])
     assert log == tmp_path / ".aiue/logs/dbt.log" and "START sql" in log.read_text()

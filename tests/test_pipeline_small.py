@@ -142,6 +142,8 @@ def test_every_metric_matches_the_hand_computation(
         "attempts_per_success",
         "cost_per_successful_intent",
         "cost_per_failed_intent",
+        "value_per_success",
+        "margin_per_success",
     ]
     assert {
         k: f1a[k] for k in ("intents", "labeled_intents", "successful_intents", "calls", "tokens")
@@ -166,6 +168,10 @@ def test_every_metric_matches_the_hand_computation(
     assert f1a["attempts_per_success"] == pytest.approx(2.0, rel=1e-12)
     assert f1a["cost_per_successful_intent"] == pytest.approx(0.0088, rel=1e-9)
     assert f1a["cost_per_failed_intent"] == pytest.approx(17.009, rel=1e-12)
+    # Value (seeds/aiue_outcome_values.csv: an f1 success is worth 20): the margin carries
+    # every labelled intent's cost, so it is value minus CPS.
+    assert f1a["value_per_success"] == pytest.approx(20, rel=1e-12)
+    assert f1a["margin_per_success"] == pytest.approx(20 - 0.0088 - 17.009, rel=1e-12)
 
     f1b = records[("f1", "model-b")]  # conv-3 only: unlabelled, so no success rate or CPS
     assert (
@@ -175,6 +181,7 @@ def test_every_metric_matches_the_hand_computation(
         f1b["cost_per_success"],
     ) == (1, 0, None, None)
     assert f1b["cost_per_intent"] == pytest.approx(0.010, rel=1e-12)
+    assert (f1b["value_per_success"], f1b["margin_per_success"]) == (None, None)  # unlabelled
     assert f1b["cost_per_million_tokens"] == pytest.approx(10.0, rel=1e-12)
 
     f2b = records[("f2", "model-b")]
@@ -186,6 +193,7 @@ def test_every_metric_matches_the_hand_computation(
         1.0,
     )
     assert f2b["cost_per_failed_intent"] is None  # no failure to average
+    assert (f2b["value_per_success"], f2b["margin_per_success"]) == (None, None)  # no value
     assert f2b["cost_per_million_tokens"] == pytest.approx(0.01 / 750 * 1e6, rel=1e-12)
 
 

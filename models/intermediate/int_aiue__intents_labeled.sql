@@ -1,7 +1,8 @@
 {{ config(materialized='view') }}
 {#- Intents joined to their winning outcome label (outcomes.csv, else an evaluation result;
     int_aiue__outcomes_ranked) and costed for human labour with the seed rows that held on the
-    intent's day for its feature and escalation channel. -#}
+    intent's day for its feature and escalation channel, and valued (the
+    aiue_outcome_values row of its feature on its day, when the optional seed has one). -#}
 with intents as (
 
     select * from {{ ref('int_aiue__intents_aggregated') }}
@@ -66,6 +67,24 @@ escalation_keys as (
 
 ),
 
+outcome_values as (
+
+    select
+        feature_tag as rate_feature_tag,
+        valid_from,
+        valid_to,
+        value_per_success
+    from {{ ref('stg_aiue__seed_outcome_values') }}
+
+),
+
+value_keys as (
+
+    select distinct rate_feature_tag, intent_date
+    from labeled
+
+),
+
 review_keys as (
 
     select distinct rate_feature_tag, intent_date
@@ -89,6 +108,13 @@ matched_review_rates as (
 
 ),
 
+matched_outcome_values as (
+
+    {{ ai_unit_economics.effective_dated_match(
+        'value_keys', 'outcome_values', ['rate_feature_tag'], 'intent_date', ['value_per_success']) }}
+
+),
+
 final as (
 
     select
@@ -103,7 +129,8 @@ final as (
         ) as review_cost,
         (labeled.is_escalated and matched_escalation_rates.cost_per_ticket is null)
             or (labeled.is_human_reviewed and matched_review_rates.cost_per_review is null)
-            as is_missing_labor_rate
+            as is_missing_labor_rate,
+        matched_outcome_values.value_per_success as outcome_value_per_success
     from labeled
     left join matched_escalation_rates
         on labeled.rate_feature_tag = matched_escalation_rates.rate_feature_tag
@@ -112,6 +139,9 @@ final as (
     left join matched_review_rates
         on labeled.rate_feature_tag = matched_review_rates.rate_feature_tag
         and labeled.intent_date = matched_review_rates.intent_date
+    left join matched_outcome_values
+        on labeled.rate_feature_tag = matched_outcome_values.rate_feature_tag
+        and labeled.intent_date = matched_outcome_values.intent_date
 
 )
 

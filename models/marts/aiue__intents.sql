@@ -60,6 +60,7 @@ final as (
         is_escalated,
         is_human_reviewed,
         is_missing_labor_rate,
+        outcome_value_per_success,
         intent_date,
         first_call_at,
         last_call_at,

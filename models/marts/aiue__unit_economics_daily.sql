@@ -57,7 +57,8 @@ rows_in as (
         cast(0 as {{ money }}) as unallocated_cost,
         estimated_token_cost,
         estimated_retry_cost,
-        estimated_total_cost
+        estimated_total_cost,
+        outcome_value_per_success
     from intents
 
     union all
@@ -85,7 +86,8 @@ rows_in as (
         cast(unallocated_cost as {{ money }}) as unallocated_cost,
         cast(0 as {{ money }}) as estimated_token_cost,
         cast(0 as {{ money }}) as estimated_retry_cost,
-        cast(0 as {{ money }}) as estimated_total_cost
+        cast(0 as {{ money }}) as estimated_total_cost,
+        cast(null as {{ money }}) as outcome_value_per_success
     from unallocated
 
 ),

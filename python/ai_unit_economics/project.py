@@ -39,6 +39,15 @@ SEED_COLUMNS: dict[str, list[str]] = {
         "valid_to",
     ],
     "aiue_tool_costs": ["tool_name", "cost_per_call", "currency", "valid_from", "valid_to"],
+    # What a success is worth (optional; margin per success).
+    "aiue_outcome_values": [
+        "feature_tag",
+        "value_per_success",
+        "currency",
+        "valid_from",
+        "valid_to",
+        "note",
+    ],
     # Billing (docs/billing.md).
     "aiue_model_price_overrides": [
         "provider",

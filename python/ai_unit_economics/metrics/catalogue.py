@@ -136,6 +136,17 @@ def _mart_square(column: str, condition: str | None = None) -> str:
 # intent with no success value counts as failed, as successful_intents leaves it out).
 SUCCEEDED = "is_in_success_rate and is_success"
 FAILED = "is_in_success_rate and not coalesce(is_success, false)"
+# Intents counted in success rate whose feature has a value per success on their day (the
+# optional seed aiue_outcome_values): the ones value and margin are measured over, so that an
+# empty seed leaves both null rather than a margin of minus the cost.
+VALUED = "is_in_success_rate and outcome_value_per_success is not null"
+
+
+def _margin(cost: str) -> str:
+    """Σ (value·success - cost) over the valued intents."""
+    return _when(
+        VALUED, f"(case when is_success then outcome_value_per_success else 0 end) - {cost}"
+    )
 
 
 def _when(condition: str, value: str) -> str:
@@ -249,6 +260,28 @@ MEASURES: tuple[Measure, ...] = (
         unit="money",
     ),
     Measure(
+        "valued_successful_intents",
+        "Valued successful intents",
+        "Successful intents whose feature has a value per success on their day (seed "
+        "aiue_outcome_values).",
+        _when(f"{VALUED} and is_success", "1"),
+    ),
+    Measure(
+        "outcome_value",
+        "Outcome value",
+        "Σ value of the successful intents (seed aiue_outcome_values; 0 without it).",
+        _when(f"{VALUED} and is_success", "outcome_value_per_success"),
+        unit="money",
+    ),
+    Measure(
+        "outcome_margin",
+        "Outcome margin",
+        "Σ (value·success - cost) over the labelled intents whose feature has a value: what the "
+        "successes were worth less what all the attempts cost, failures included.",
+        _margin("total_cost"),
+        unit="money",
+    ),
+    Measure(
         "total_cost_squared",
         "Total cost squared",
         "Σ cost² over all intents (floating point), for the cost-per-intent interval.",
@@ -353,6 +386,13 @@ MEASURES: tuple[Measure, ...] = (
         "Estimated failed total cost",
         "failed_total_cost on the list-price basis.",
         _when(FAILED, "estimated_total_cost"),
+        unit="money",
+    ),
+    Measure(
+        "estimated_outcome_margin",
+        "Estimated outcome margin",
+        "outcome_margin on the list-price basis.",
+        _margin("estimated_total_cost"),
         unit="money",
     ),
     Measure(
@@ -671,6 +711,27 @@ METRICS: tuple[Metric, ...] = (
         ),
     ),
     Metric(
+        "value_per_success",
+        "Value per success",
+        "What a success is worth (seed aiue_outcome_values), over the successes of features "
+        "that have a value; null when the seed has none.",
+        unit="money",
+        fmt=",.4f",
+        numerator="outcome_value",
+        denominator="valued_successful_intents",
+    ),
+    Metric(
+        "margin_per_success",
+        "Margin per success",
+        "(Value of the successes - cost of every labelled intent) / successes, over features "
+        "with a value per success: value per success minus cost per success; negative when the "
+        "attempts cost more than the successes are worth; null without a value.",
+        unit="money",
+        fmt=",.4f",
+        numerator="outcome_margin",
+        denominator="valued_successful_intents",
+    ),
+    Metric(
         "escalation_rate",
         "Escalation rate",
         "Escalated intents / labelled intents.",
@@ -874,6 +935,8 @@ METRIC_COLUMNS: tuple[str, ...] = (
     "attempts_per_success",
     "cost_per_successful_intent",
     "cost_per_failed_intent",
+    "value_per_success",
+    "margin_per_success",
 )
 
 # Billing: billed = allocated + unallocated; infra is part of total_cost.
@@ -897,6 +960,7 @@ ESTIMATE_BASIS_SUMS: dict[str, str] = {
     "failed_total_cost": "estimated_failed_total_cost",
     "successful_total_cost_squared": "estimated_successful_total_cost_squared",
     "failed_total_cost_squared": "estimated_failed_total_cost_squared",
+    "outcome_margin": "estimated_outcome_margin",
 }
 COST_BASES: tuple[str, ...] = ("invoice", "estimate")
 

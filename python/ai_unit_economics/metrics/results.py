@@ -230,6 +230,8 @@ WIDE_COLUMNS = (
     ("attempts_per_success", "tries/success"),
     ("cost_per_successful_intent", "cost/succeeded"),
     ("cost_per_failed_intent", "cost/failed"),
+    ("value_per_success", "value/success"),
+    ("margin_per_success", "margin/success"),
     ("billed_cost", "billed $"),
     ("allocated_cost", "allocated $"),
     ("unallocated_cost", "unallocated $"),
