@@ -185,7 +185,8 @@ def add_snapshot_calls(data: Path) -> None:
 
 def write_seeds(data: Path) -> None:
     """Seed copies: a mid-window list-price change, a negotiated rate (its source has a quote
-    and a backslash, which Spark seeds must keep), FX, a GPU lease, a 7 min x $50/h ticket."""
+    and a backslash, which Spark seeds must keep), FX, a GPU lease, a 7 min x $50/h ticket,
+    outcome values (support_chat's own, and '*' only from mid-window)."""
     seeds = data / "seeds"
     seeds.mkdir()
     prices = (ROOT / "seeds" / "aiue_model_prices.csv").read_text().splitlines()
@@ -209,6 +210,11 @@ def write_seeds(data: Path) -> None:
     escalations = (ROOT / "seeds" / "aiue_escalation_costs.csv").read_text()
     (seeds / "aiue_escalation_costs.csv").write_text(
         escalations.rstrip("\n") + "\nsupport_chat,*,7,50,,USD,2024-01-01,\n"
+    )
+    (seeds / "aiue_outcome_values.csv").write_text(
+        "feature_tag,value_per_success,currency,valid_from,valid_to,note\n"
+        "support_chat,12.5,USD,2024-01-01,,deflected ticket\n"
+        "*,3,USD,2026-09-15,,any other success\n"
     )
 
 
@@ -643,6 +649,13 @@ def test_the_dataset_exercises_what_differs_between_engines(
     )
     assert {"request", "token", "provider", "gpu", "feature"} <= {b["bucket_kind"] for b in buckets}
     assert any(bucket["billing_source"] == "gpu_rate_seed" for bucket in buckets)
+    values = {intent["outcome_value_per_success"] for intent in intents}
+    assert {None, Decimal("12.5"), Decimal("3")} <= values  # valued, by '*', and not at all
+    runaways = duckdb_build.marts["aiue__runaway_intents"][1]
+    assert runaways, "no runaway intent: the runaway rules go uncompared"
+    columns, tails = duckdb_build.marts["aiue__intent_cost_percentiles"]
+    counts = [row[columns.index("intents")] for row in tails]
+    assert max(counts) >= 20  # P50, P95 and P99 are different ranks
 
 
 # --- tests: nothing engine-specific in the models --------------------------------------------
