@@ -13,6 +13,7 @@ MARTS: dict[str, tuple[str, ...]] = {
     "aiue__intents": ("intent_id",),
     "aiue__unit_economics_daily": ("unit_economics_daily_id",),
     "aiue__cost_reconciliation": ("bucket_id",),
+    "aiue__anomalies": ("anomaly_id",),
 }
 REL_TOL = 1e-9
 

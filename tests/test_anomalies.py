@@ -7,6 +7,7 @@ from __future__ import annotations
 import contextlib
 import io
 import json
+from datetime import date
 
 import pytest
 
@@ -120,3 +121,19 @@ def test_aiue_anomalies_json_carries_every_column(anomaly_build: Build) -> None:
     assert {"observed_value", "expected_value", "score", "baseline_weeks", "tenant_id"} <= set(
         first
     )
+
+
+def test_the_report_lists_the_anomalies_of_its_period(anomaly_build: Build, tmp_path) -> None:
+    from ai_unit_economics.finops.report import write_report
+
+    out = tmp_path / "report.html"
+    data = write_report(out, "duckdb", anomaly_build.db_path)
+    found = {(a["feature_tag"], a["date_day"], a["measure"]) for a in data.anomalies}
+    assert found == {(f, d.isoformat(), m) for f, d, m in anomaly_fixture.EXPECTED}
+    page = out.read_text(encoding="utf-8")
+    table = page[page.index("<table id=anomaly-table>") :]
+    table = table[: table.index("</table>")]
+    assert table.count("<tr>") == 1 + len(anomaly_fixture.EXPECTED)  # the header and each
+    assert "<td>search (globex)</td>" in table
+    later = write_report(out, "duckdb", anomaly_build.db_path, date_from=date(2026, 7, 10))
+    assert {a["date_day"] for a in later.anomalies} == {"2026-07-15"}

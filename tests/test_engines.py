@@ -602,7 +602,11 @@ def test_every_data_test_passes_conservation_included(
     assert {"assert_money_conserved", "assert_spans_conserved"} <= set(conservation)
     assert {name: results.get(name) for name in conservation} == dict.fromkeys(conservation, "pass")
     assert len(results) > 50
-    assert {status for status in results.values()} == {"pass"}
+    # The dataset's scenario features flip between two costs from week to week: the anomaly
+    # test warns about them on every engine alike (aiue__anomalies is compared row by row).
+    warned = {name for name, status in results.items() if status == "warn"}
+    assert warned <= {"aiue_no_anomalies_in_the_last_week"}
+    assert {status for name, status in results.items() if name not in warned} == {"pass"}
 
 
 def test_the_dataset_exercises_what_differs_between_engines(
