@@ -21,6 +21,7 @@ MARTS: dict[str, tuple[str, ...]] = {
         "currency",
     ),
     "aiue__runaway_intents": ("intent_id",),
+    "aiue__anomalies": ("anomaly_id",),
 }
 REL_TOL = 1e-9
 

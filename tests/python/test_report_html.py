@@ -48,6 +48,17 @@ def _data(billing: bool) -> report.ReportData:
         "sample_intents": 1234,
         "is_sufficient_sample": False,
     }
+    anomaly = {
+        "date_day": "2026-09-29",
+        "feature_tag": HOSTILE,
+        "dimensions": ["acme"],
+        "measure": "cost_per_success",
+        "observed_value": 0.0018,
+        "expected_value": 0.0006,
+        "score": 43.79,
+        "observed_ci_low": 0.0015,
+        "observed_ci_high": None,
+    }
     provider = {"provider": "<i>p</i>", "estimated": 1.0, "billed": 2.0, "allocated": 1.5}
     return report.ReportData(
         date_from=date(2026, 9, 1),
@@ -63,6 +74,7 @@ def _data(billing: bool) -> report.ReportData:
         total=total,
         reconciliation=[provider] if billing else [],
         whatifs=[whatif],
+        anomalies=[anomaly],
     )
 
 
@@ -90,6 +102,9 @@ def test_the_page_keeps_its_numbers_and_sections() -> None:
     assert "<td class=num>$0.2500 *</td>" in page and "<td class=num>-50.0%</td>" in page
     assert "<td class=num>1,234</td>" in page and "<td class=num>$2.00</td>" in page
     assert page.count("<summary>Definitions</summary>") == 5
+    assert "<td>cost per success</td>" in page and "<td class=num>$0.001800</td>" in page
+    assert "<td class=num>+200%</td>" in page and "<td class=num>+43.8</td>" in page
+    assert "(acme)</td>" in page and "<td class=num>$0.0015 – no upper bound</td>" in page
     assert page.endswith("</main></body></html>\n")
     without = _page(billing=False)
     assert "No FOCUS billing in this build" in without and "tieout-table" not in without

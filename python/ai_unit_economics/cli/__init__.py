@@ -36,6 +36,7 @@ from ..errors import (
 )
 from ..ui.console import UI
 from . import (
+    anomalies,
     breakeven,
     budget,
     cps,
@@ -72,6 +73,7 @@ COMMANDS = (
     cps,
     whatif,
     budget,
+    anomalies,
     export_focus,
 )
 

@@ -30,13 +30,13 @@ import jinja2
 from markupsafe import Markup
 
 from ..engines.registry import engine
-from ..engines.warehouse import mart_schema, query
+from ..engines.warehouse import has_relation, mart_schema, query
 from ..errors import UserError
 from ..metrics import catalogue
 from ..metrics.catalogue import DEFAULT_CONFIDENCE_LEVEL
 from ..metrics.intervals import evaluate_ratio
 from ..metrics.results import interval_text, metrics_sql
-from . import whatif
+from . import anomalies, whatif
 from .reconciliation import reconciliation_by_provider, variance_text
 
 # A model needs this many labelled intents on a feature before the report shows a what-if of
@@ -82,6 +82,7 @@ class ReportData:
     reconciliation: list[Row]
     whatifs: list[Row] = field(default_factory=list)
     runaways: list[Row] = field(default_factory=list)
+    anomalies: list[Row] = field(default_factory=list)
 
     @property
     def has_billing(self) -> bool:
@@ -237,7 +238,10 @@ def whatif_rows(
 def runaway_rows(
     target: str, db_path: Path | None, date_from: date | None, date_to: date | None
 ) -> list[Row]:
-    """Runaway intents (aiue__runaway_intents) per feature and model, in the period."""
+    """Runaway intents (aiue__runaway_intents) per feature and model, in the period (none
+    from a build made before the mart existed)."""
+    if not has_relation(target, mart_schema(target), "aiue__runaway_intents", db_path):
+        return []
     where = " and ".join(
         condition
         for condition in (
@@ -302,7 +306,24 @@ def collect(
         ],
         whatifs=whatif_rows(target, db_path, by_feature, min_sample, level),
         runaways=runaway_rows(target, db_path, date_from, date_to),
+        anomalies=anomaly_rows(target, db_path, date_from, date_to),
     )
+
+
+def anomaly_rows(
+    target: str, db_path: Path | None, date_from: date | None, date_to: date | None
+) -> list[Row]:
+    """The anomalies of aiue__anomalies within --from/--to (none from a build made before
+    the mart existed)."""
+    if not has_relation(target, mart_schema(target), anomalies.MART, db_path):
+        return []
+    found = anomalies.fetch_anomalies(target, db_path, None)
+    return [
+        {**row, "dimensions": [row[name] for name in found["passthrough"] if row[name]]}
+        for row in found["anomalies"]
+        if (date_from is None or row["date_day"] >= date_from.isoformat())
+        and (date_to is None or row["date_day"] <= date_to.isoformat())
+    ]
 
 
 # --------------------------------------------------------------------------------------------
