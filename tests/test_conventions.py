@@ -133,3 +133,26 @@ def test_opentelemetry_aliases_name_their_convention_version() -> None:
     conventions = {row["attribute_key"]: row["convention"] for row in otel}
     assert conventions["gen_ai.usage.cache_write.input_tokens"] == "otel_genai@dev"
     assert conventions["gen_ai.usage.cache_creation.input_tokens"] == "otel@1.41.0"
+
+
+def test_a_conversation_turn_is_an_intent_root(conventions_build: Build) -> None:
+    """invoke_agent (v1.41.0) and handle_conversation_turn (after it) repeat their children's
+    200 input and 360 output tokens: not calls, listed as such. In the newer file only the
+    handle_conversation_turn span names the conversation: its calls take it from their root
+    (the intent is the conversation, not the trace)."""
+    roots = conventions_build.query(
+        "select operation_name, rejection_kind, rejection_reason"
+        " from main_aiue.aiue__rejected_spans order by operation_name"
+    )
+    assert [(operation, kind) for operation, kind, _ in roots] == [
+        ("handle_conversation_turn", "not_a_call"),
+        ("invoke_agent", "not_a_call"),
+        ("invoke_agent", "not_a_call"),
+    ]
+    assert "conversation turn" in roots[0][2]
+    calls = conventions_build.query(
+        "select trace_id, intent_id, conversation_id, is_intent_id_inferred"
+        " from main_aiue.aiue__llm_calls where trace_id = '5bf92f3577b34da6a3ce929d0e0e4736'"
+    )
+    conversation = VERSIONS["otel_genai_dev.jsonl"]
+    assert calls == [("5bf92f3577b34da6a3ce929d0e0e4736", conversation, conversation, True)] * 3
