@@ -49,7 +49,7 @@ def conventions_build(tmp_path_factory: pytest.TempPathFactory) -> Build:
     shutil.copy(TELEMETRY / "prices" / "aiue_model_prices.csv", data / "seeds")
     (data / "seeds" / "aiue_success_criteria.csv").write_text(
         (SEEDS / "aiue_success_criteria.csv").read_text()
-        + '*,Relevance,relevant,4,2020-01-01,,"the registry example: relevant, or 4, passes"\n'
+        + '*,Relevance,*,relevant,4,2020-01-01,,"the registry example: relevant, or 4, passes"\n'
     )
     return build(data, root / "aiue.duckdb")
 
@@ -98,7 +98,8 @@ def test_a_renamed_attribute_is_read_under_either_name_and_counted_once(
 def test_each_version_gives_the_same_intent(conventions_build: Build) -> None:
     """One intent per copy (its conversation id): 2 inference calls and a tool call, 200 input
     and 360 output tokens (the children's, not the root's repeated totals as well),
-    $0.00288375 + $0.0138 = $0.01668375, a success by the Relevance evaluation."""
+    $0.00288375 + $0.0138 = $0.01668375, a success by the Relevance evaluation (label
+    `relevant`), which the newer names say an LLM judge gave."""
     intents = rows_by_version(conventions_build, "aiue__intents", "intent_id")
     columns = (
         "calls", "inference_calls", "tool_calls", "input_tokens", "output_tokens",
@@ -108,6 +109,15 @@ def test_each_version_gives_the_same_intent(conventions_build: Build) -> None:
     assert [tuple(row[c] for c in columns) for row in intents["otel_genai_dev.jsonl"]] == [
         (3, 2, 1, 200, 360, 50, 25, 50, Decimal("0.01668375"), Decimal("0.01668375"), True)
     ]
+    # Whose verdict it was is known only where the newer names say it.
+    evaluators = {
+        name: [row.pop("label_evaluator_type") for row in rows] for name, rows in intents.items()
+    }
+    assert evaluators == {
+        "otel_1.41.0.jsonl": [None],
+        "otel_genai_dev.jsonl": ["llm_judge"],
+        "both_names.jsonl": ["llm_judge"],
+    }
     assert intents["otel_1.41.0.jsonl"] == intents["otel_genai_dev.jsonl"]
     assert intents["both_names.jsonl"] == intents["otel_genai_dev.jsonl"]
 
