@@ -22,6 +22,7 @@ from pathlib import Path
 import pytest
 
 from .conftest import FIXTURES, Build, build
+from .harness.docs import column_doc_gaps
 
 pytestmark = pytest.mark.dbt
 
@@ -166,3 +167,8 @@ def test_a_conversation_turn_is_an_intent_root(conventions_build: Build) -> None
     )
     conversation = VERSIONS["otel_genai_dev.jsonl"]
     assert calls == [("5bf92f3577b34da6a3ce929d0e0e4736", conversation, conversation, True)] * 3
+
+
+def test_every_built_column_is_documented(conventions_build: Build) -> None:
+    """The columns the newer names add (evaluator type and id, the intent's evaluator type)."""
+    assert column_doc_gaps(conventions_build.query) == []
