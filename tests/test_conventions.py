@@ -92,6 +92,13 @@ def test_a_renamed_attribute_is_read_under_either_name_and_counted_once(
         ("execute_tool", "Flights", None, Decimal(0)),
         ("chat", None, "gpt-4-0613", Decimal("0.0138")),
     ]
+    # gen_ai.prompt.version (the newer names, on the Sonnet call) fills prompt_version.
+    prompts = {name: [row.pop("prompt_version") for row in rows] for name, rows in calls.items()}
+    assert prompts == {
+        "otel_1.41.0.jsonl": [None, None, None],
+        "otel_genai_dev.jsonl": ["3", None, None],
+        "both_names.jsonl": ["3", None, None],
+    }
     assert calls["otel_1.41.0.jsonl"] == calls["otel_genai_dev.jsonl"]
     assert calls["both_names.jsonl"] == calls["otel_genai_dev.jsonl"]
 
