@@ -179,3 +179,22 @@ def test_a_conversation_turn_is_an_intent_root(conventions_build: Build) -> None
 def test_every_built_column_is_documented(conventions_build: Build) -> None:
     """The columns the newer names add (evaluator type and id, the intent's evaluator type)."""
     assert column_doc_gaps(conventions_build.query) == []
+
+
+def test_without_intent_roots_a_call_keeps_its_trace_as_intent(tmp_path: Path) -> None:
+    """var aiue_intent_root_operations: [] turns the roots off: the newer turn's calls, which
+    name no conversation, are then each their trace's intent (the grouping before roots)."""
+    data = tmp_path / "data"
+    (data / "otlp").mkdir(parents=True)
+    shutil.copy(TELEMETRY / "otlp_conventions" / "otlp" / "otel_genai_dev.jsonl", data / "otlp")
+    (data / "seeds").mkdir()
+    shutil.copy(TELEMETRY / "prices" / "aiue_model_prices.csv", data / "seeds")
+    from ai_unit_economics.builder.pipeline import run_pipeline
+
+    run_pipeline(data, tmp_path / "aiue.duckdb", variables={"aiue_intent_root_operations": []})
+    built = Build(data, tmp_path / "aiue.duckdb")
+    trace = "5bf92f3577b34da6a3ce929d0e0e4736"
+    assert built.query(
+        "select intent_id, conversation_id, count(*) from main_aiue.aiue__llm_calls"
+        " group by intent_id, conversation_id"
+    ) == [(trace, None, 3)]
