@@ -27,7 +27,7 @@ from .conftest import Build, build
 
 MARTS = "main_aiue"
 ROOT = Path(__file__).resolve().parents[1]
-QUALITY_ROW = "*,answer_quality,,0.7,2020-01-01,,scores of 0.7 or more are successes\n"
+QUALITY_ROW = "*,answer_quality,*,,0.7,2020-01-01,,scores of 0.7 or more are successes\n"
 CONTRADICTED = 10
 
 

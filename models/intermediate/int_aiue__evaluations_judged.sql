@@ -2,8 +2,10 @@
     row per event, judged against aiue_success_criteria:
       - its intent is the intent of the span it judges; a trace-level result (no span, a
         Langfuse trace score) takes its trace's intent when the trace has only one;
-      - the criteria row is the one that holds on the intent's day for its feature and the
-        evaluation's name ('*' matches anything; exact beats '*');
+      - the criteria row is the one that holds on the intent's day for its feature, the
+        evaluation's name and its evaluator type (gen_ai.evaluation.evaluator.type: llm_judge,
+        deterministic, human; '*' matches anything, a result without a type only '*'; exact
+        beats '*'), so a row can make only a judge's, or only humans', results count;
       - a result with a label is a success when the label is in the row's success_labels (when
         the row lists labels); else a result with a score is a success when the score is at
         least the row's min_score.
@@ -39,6 +41,10 @@ results as (
             as score_label,
         max(case when attribute_key = 'gen_ai.evaluation.score.value' then attribute_value end)
             as raw_score_value,
+        max(case when attribute_key = 'gen_ai.evaluation.evaluator.type' then lower(attribute_value) end)
+            as evaluator_type,
+        max(case when attribute_key = 'gen_ai.evaluation.evaluator.id' then attribute_value end)
+            as evaluator_id,
         min(event_at) as evaluated_at,
         min(source_row_number) as source_row_number
     from events
@@ -102,6 +108,8 @@ located as (
         results.event_index,
         results.source_file,
         results.evaluation_name,
+        results.evaluator_type,
+        results.evaluator_id,
         results.score_label,
         results.raw_score_value,
         {{ ai_unit_economics.parse_amount('results.raw_score_value') }} as score_value,
@@ -125,6 +133,7 @@ with_intents as (
 
     select
         located.*,
+        coalesce(located.evaluator_type, '') as rate_evaluator_type,
         intents.rate_feature_tag,
         intents.intent_date
     from located
@@ -138,6 +147,7 @@ criteria as (
     select
         feature_tag as rate_feature_tag,
         evaluation_name,
+        coalesce(evaluator_type, '*') as rate_evaluator_type,
         valid_from,
         valid_to,
         success_labels,
@@ -149,7 +159,7 @@ criteria as (
 
 criteria_keys as (
 
-    select distinct rate_feature_tag, evaluation_name, intent_date
+    select distinct rate_feature_tag, evaluation_name, rate_evaluator_type, intent_date
     from with_intents
     where intent_date is not null and evaluation_name is not null
 
@@ -158,7 +168,8 @@ criteria_keys as (
 matched_criteria as (
 
     {{ ai_unit_economics.effective_dated_match(
-        'criteria_keys', 'criteria', ['rate_feature_tag', 'evaluation_name'], 'intent_date',
+        'criteria_keys', 'criteria', ['rate_feature_tag', 'evaluation_name', 'rate_evaluator_type'],
+        'intent_date',
         ['success_labels', 'min_score']) }}
 
 ),
@@ -180,6 +191,7 @@ judged as (
     left join matched_criteria
         on with_intents.rate_feature_tag = matched_criteria.rate_feature_tag
         and with_intents.evaluation_name = matched_criteria.evaluation_name
+        and with_intents.rate_evaluator_type = matched_criteria.rate_evaluator_type
         and with_intents.intent_date = matched_criteria.intent_date
 
 ),
@@ -192,6 +204,8 @@ final as (
         span_id,
         event_index,
         evaluation_name,
+        evaluator_type,
+        evaluator_id,
         score_label,
         score_value,
         raw_score_value,
@@ -213,8 +227,9 @@ final as (
             when not has_criteria
                 then {{ dbt.concat([
                     "'no aiue_success_criteria row holds for feature '",
-                    "coalesce(nullif(rate_feature_tag, ''), '(none)')", "' and evaluation '",
-                    'evaluation_name', "' on '", 'cast(intent_date as ' ~ dbt.type_string() ~ ')']) }}
+                    "coalesce(nullif(rate_feature_tag, ''), '(none)')", "', evaluation '",
+                    'evaluation_name', "' and evaluator type '", "coalesce(nullif(rate_evaluator_type, ''), '(none)')",
+                    "' on '", 'cast(intent_date as ' ~ dbt.type_string() ~ ')']) }}
             when is_success is null
                 then {{ dbt.concat([
                     "'evaluation '", 'evaluation_name',

@@ -25,6 +25,7 @@ labeled as (
         coalesce(labels.is_escalated, false) as is_escalated,
         coalesce(labels.is_human_reviewed, false) as is_human_reviewed,
         labels.label_source,
+        labels.evaluator_type as label_evaluator_type,
         labels.signal as outcome_signal,
         labels.escalation_channel,
         labels.labeled_at,

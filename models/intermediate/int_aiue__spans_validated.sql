@@ -4,7 +4,10 @@
     but not model or tool calls (agent spans repeat their children's tokens, so counting them
     would double count). A span with no operation name but a model and token counts, and no
     child span with token counts, is taken as a chat call (is_operation_inferred; var
-    aiue_infer_call_operation). -#}
+    aiue_infer_call_operation). A span with neither an intent id nor a conversation id takes
+    the conversation of its trace's intent root (var aiue_intent_root_operations:
+    invoke_agent, invoke_workflow, handle_conversation_turn), as frameworks put the
+    conversation on the turn or agent span and not on each model call under it. -#}
 {%- set counts = ['input_tokens', 'output_tokens', 'cache_read_input_tokens',
     'cache_creation_input_tokens', 'reasoning_output_tokens', 'attempt', 'turn_index'] -%}
 {#- What later models read: parsed values, and the raw text of the parsed ones (for the
@@ -50,7 +53,7 @@
         "'duplicate span: this trace_id and span_id appeared earlier in the input'"),
     ('not_a_call',
         'operation_name is null or operation_name not in ' ~ ai_unit_economics.sql_string_list(call_operations),
-        dbt.concat(["'not a call span (operation '", "coalesce(operation_name, 'unknown')", "'): agent, workflow and other spans are not model or tool calls'"])),
+        dbt.concat(["'not a call span (operation '", "coalesce(operation_name, 'unknown')", "'): agent, workflow, conversation turn and other spans are not model or tool calls'"])),
 ]) -%}
 
 {{ config(
@@ -120,6 +123,21 @@ inferred_calls as (
 
 ),
 
+{#- The conversation of each trace's intent roots, when they name exactly one. -#}
+{%- set root_operations = var('aiue_intent_root_operations') %}
+root_conversations as (
+
+    select
+        trace_id,
+        min(conversation_id) as root_conversation_id
+    from spans
+    where {{ 'operation_name in ' ~ ai_unit_economics.sql_string_list(root_operations) if root_operations else 'false' }}
+        and conversation_id is not null
+    group by trace_id
+    having count(distinct conversation_id) = 1
+
+),
+
 {#- Duplicates are rare: counting each key once is a hash aggregate, whereas numbering every
     row would sort all spans with every column (the slowest step at 10M spans). Only the
     duplicated keys' rows are numbered. -#}
@@ -165,8 +183,12 @@ columns as (
         numbered.trace_id,
         numbered.span_id,
         parent_span_id,
-        intent_id,
-        conversation_id,
+        case
+            when is_intent_id_inferred and numbered.conversation_id is null
+                then coalesce(root_conversations.root_conversation_id, intent_id)
+            else intent_id
+        end as intent_id,
+        coalesce(numbered.conversation_id, root_conversations.root_conversation_id) as conversation_id,
         response_id,
         user_id,
         span_name,
@@ -201,6 +223,8 @@ columns as (
         on numbered.trace_id = inferred_calls.trace_id
         and numbered.span_id = inferred_calls.span_id
         and numbered.operation_name is null
+    left join root_conversations
+        on numbered.trace_id = root_conversations.trace_id
 
 ),
 

@@ -19,6 +19,7 @@ final as (
         escalation_channel,
         case when is_labeled then 'labeled' else 'unlabeled' end as label_state,
         label_source,
+        label_evaluator_type,
         '{{ var("aiue_reporting_currency") }}' as currency,
         calls,
         inference_calls,

@@ -33,6 +33,7 @@ final as (
         signal,
         escalation_channel,
         evaluation_name,
+        evaluator_type,
         evaluation_score_label,
         evaluation_score_value,
         raw_is_success,

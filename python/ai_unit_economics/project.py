@@ -82,6 +82,7 @@ SEED_COLUMNS: dict[str, list[str]] = {
     "aiue_success_criteria": [
         "feature_tag",
         "evaluation_name",
+        "evaluator_type",
         "success_labels",
         "min_score",
         "valid_from",

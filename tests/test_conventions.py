@@ -1,0 +1,200 @@
+"""OpenTelemetry GenAI conventions as they move: one conversation turn written three times
+(tests/fixtures/telemetry/otlp_conventions, README there), with the names of
+semantic-conventions v1.41.0, with those of semantic-conventions-genai after it (migration
+guide: cache_creation.input_tokens renamed cache_write.input_tokens, handle_conversation_turn,
+per-modality token counts, evaluator identity) and with both names at once, as emitters send
+them while they migrate. Each version must give the same calls and intents.
+
+The turn, from the registry's example values: an agent root repeating its children's totals
+(200 input, 360 output tokens), a Claude 3.7 Sonnet chat call (100 input tokens of which 50
+cache reads and 25 cache writes, 180 output of which 50 reasoning), an execute_tool call
+(`Flights`) and a GPT-4 chat call (`gpt-4` -> `gpt-4-0613`, `chatcmpl-123`, 100 in, 180 out);
+a `gen_ai.evaluation.result` event (Relevance, 4.0, `relevant`) on the root.
+"""
+
+from __future__ import annotations
+
+import csv
+import shutil
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from .conftest import FIXTURES, Build, build
+from .harness.docs import column_doc_gaps
+
+pytestmark = pytest.mark.dbt
+
+TELEMETRY = FIXTURES / "telemetry"
+SEEDS = Path(__file__).resolve().parents[1] / "seeds"
+# Each file's copy of the turn is its own conversation.
+VERSIONS = {
+    "otel_1.41.0.jsonl": "conv_5j66UpCpwteGg4YSxUnt7lPY_v1_41_0",
+    "otel_genai_dev.jsonl": "conv_5j66UpCpwteGg4YSxUnt7lPY_genai_dev",
+    "both_names.jsonl": "conv_5j66UpCpwteGg4YSxUnt7lPY_both",
+}
+# Where each copy of the turn differs by construction: its ids and where it was read from.
+IDENTITY = {
+    "trace_id", "span_id", "parent_span_id", "intent_id", "conversation_id", "response_id",
+    "source_file", "source_row_number",
+}  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def conventions_build(tmp_path_factory: pytest.TempPathFactory) -> Build:
+    root = tmp_path_factory.mktemp("conventions")
+    data = root / "data"
+    shutil.copytree(TELEMETRY / "otlp_conventions", data)
+    (data / "seeds").mkdir()
+    shutil.copy(TELEMETRY / "prices" / "aiue_model_prices.csv", data / "seeds")
+    (data / "seeds" / "aiue_success_criteria.csv").write_text(
+        (SEEDS / "aiue_success_criteria.csv").read_text()
+        + '*,Relevance,*,relevant,4,2020-01-01,,"the registry example: relevant, or 4, passes"\n'
+    )
+    return build(data, root / "aiue.duckdb")
+
+
+def rows_by_version(built: Build, model: str, order: str) -> dict[str, list[dict]]:
+    records = built.records(f"select * from main_aiue.{model} order by {order}")
+    return {
+        name: [
+            {key: value for key, value in row.items() if key not in IDENTITY}
+            for row in records
+            if row["conversation_id"] == conversation
+        ]
+        for name, conversation in VERSIONS.items()
+    }
+
+
+def test_a_renamed_attribute_is_read_under_either_name_and_counted_once(
+    conventions_build: Build,
+) -> None:
+    """The Sonnet call writes its 25 cache-write tokens as cache_creation.input_tokens
+    (v1.41.0), cache_write.input_tokens (after it) or both: 25 each time, never 0 or 50.
+    At $3 input, $0.30 cache read, $3.75 cache write and $15 output per 1M:
+    uncached 100 - 50 - 25 = 25 x 3 = 75, 50 x 0.30 = 15, 25 x 3.75 = 93.75, 180 x 15 = 2700:
+    $0.00288375 (unread it would be $0.002865, counted twice $0.0029025). GPT-4-0613 at $30 /
+    $60: 100 x 30 + 180 x 60 = 13800 -> $0.0138."""
+    calls = rows_by_version(conventions_build, "aiue__llm_calls", "started_at")
+    sonnet = [row for row in calls["otel_genai_dev.jsonl"] if row["provider_name"] == "anthropic"]
+    assert [
+        (row["input_tokens"], row["cache_read_input_tokens"], row["cache_creation_input_tokens"],
+         row["uncached_input_tokens"], row["output_tokens"], row["reasoning_output_tokens"],
+         row["estimated_cache_write_cost"], row["token_cost"])
+        for row in sonnet
+    ] == [(100, 50, 25, 25, 180, 50, Decimal("0.00009375"), Decimal("0.00288375"))]  # fmt: skip
+    assert [
+        (row["operation_name"], row["tool_name"], row["response_model"], row["token_cost"])
+        for row in calls["otel_genai_dev.jsonl"]
+    ] == [
+        ("chat", None, "claude-3-7-sonnet-20250219", Decimal("0.00288375")),
+        ("execute_tool", "Flights", None, Decimal(0)),
+        ("chat", None, "gpt-4-0613", Decimal("0.0138")),
+    ]
+    # gen_ai.prompt.version (the newer names, on the Sonnet call) fills prompt_version.
+    prompts = {name: [row.pop("prompt_version") for row in rows] for name, rows in calls.items()}
+    assert prompts == {
+        "otel_1.41.0.jsonl": [None, None, None],
+        "otel_genai_dev.jsonl": ["3", None, None],
+        "both_names.jsonl": ["3", None, None],
+    }
+    assert calls["otel_1.41.0.jsonl"] == calls["otel_genai_dev.jsonl"]
+    assert calls["both_names.jsonl"] == calls["otel_genai_dev.jsonl"]
+
+
+def test_each_version_gives_the_same_intent(conventions_build: Build) -> None:
+    """One intent per copy (its conversation id): 2 inference calls and a tool call, 200 input
+    and 360 output tokens (the children's, not the root's repeated totals as well),
+    $0.00288375 + $0.0138 = $0.01668375, a success by the Relevance evaluation (label
+    `relevant`), which the newer names say an LLM judge gave."""
+    intents = rows_by_version(conventions_build, "aiue__intents", "intent_id")
+    columns = (
+        "calls", "inference_calls", "tool_calls", "input_tokens", "output_tokens",
+        "cache_read_input_tokens", "cache_creation_input_tokens", "reasoning_output_tokens",
+        "token_cost", "total_cost", "is_success",
+    )  # fmt: skip
+    assert [tuple(row[c] for c in columns) for row in intents["otel_genai_dev.jsonl"]] == [
+        (3, 2, 1, 200, 360, 50, 25, 50, Decimal("0.01668375"), Decimal("0.01668375"), True)
+    ]
+    # Whose verdict it was is known only where the newer names say it.
+    evaluators = {
+        name: [row.pop("label_evaluator_type") for row in rows] for name, rows in intents.items()
+    }
+    assert evaluators == {
+        "otel_1.41.0.jsonl": [None],
+        "otel_genai_dev.jsonl": ["llm_judge"],
+        "both_names.jsonl": ["llm_judge"],
+    }
+    assert intents["otel_1.41.0.jsonl"] == intents["otel_genai_dev.jsonl"]
+    assert intents["both_names.jsonl"] == intents["otel_genai_dev.jsonl"]
+
+
+def test_opentelemetry_aliases_name_their_convention_version() -> None:
+    """Every OpenTelemetry row of the alias seed says which version its name belongs to, and a
+    renamed attribute's new name is tried before the old one."""
+    with (SEEDS / "aiue_attribute_aliases.csv").open(newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    otel = [row for row in rows if row["convention"].startswith("otel")]
+    assert otel
+    unversioned = [
+        row["attribute_key"]
+        for row in otel
+        if "@" not in row["convention"] and row["convention"] != "otel_proposed"
+    ]
+    assert unversioned == []
+    priority = {row["attribute_key"]: int(row["priority"]) for row in otel}
+    assert (
+        priority["gen_ai.usage.cache_write.input_tokens"]
+        < priority["gen_ai.usage.cache_creation.input_tokens"]
+    )
+    conventions = {row["attribute_key"]: row["convention"] for row in otel}
+    assert conventions["gen_ai.usage.cache_write.input_tokens"] == "otel_genai@dev"
+    assert conventions["gen_ai.usage.cache_creation.input_tokens"] == "otel@1.41.0"
+
+
+def test_a_conversation_turn_is_an_intent_root(conventions_build: Build) -> None:
+    """invoke_agent (v1.41.0) and handle_conversation_turn (after it) repeat their children's
+    200 input and 360 output tokens: not calls, listed as such. In the newer file only the
+    handle_conversation_turn span names the conversation: its calls take it from their root
+    (the intent is the conversation, not the trace)."""
+    roots = conventions_build.query(
+        "select operation_name, rejection_kind, rejection_reason"
+        " from main_aiue.aiue__rejected_spans order by operation_name"
+    )
+    assert [(operation, kind) for operation, kind, _ in roots] == [
+        ("handle_conversation_turn", "not_a_call"),
+        ("invoke_agent", "not_a_call"),
+        ("invoke_agent", "not_a_call"),
+    ]
+    assert "conversation turn" in roots[0][2]
+    calls = conventions_build.query(
+        "select trace_id, intent_id, conversation_id, is_intent_id_inferred"
+        " from main_aiue.aiue__llm_calls where trace_id = '5bf92f3577b34da6a3ce929d0e0e4736'"
+    )
+    conversation = VERSIONS["otel_genai_dev.jsonl"]
+    assert calls == [("5bf92f3577b34da6a3ce929d0e0e4736", conversation, conversation, True)] * 3
+
+
+def test_every_built_column_is_documented(conventions_build: Build) -> None:
+    """The columns the newer names add (evaluator type and id, the intent's evaluator type)."""
+    assert column_doc_gaps(conventions_build.query) == []
+
+
+def test_without_intent_roots_a_call_keeps_its_trace_as_intent(tmp_path: Path) -> None:
+    """var aiue_intent_root_operations: [] turns the roots off: the newer turn's calls, which
+    name no conversation, are then each their trace's intent (the grouping before roots)."""
+    data = tmp_path / "data"
+    (data / "otlp").mkdir(parents=True)
+    shutil.copy(TELEMETRY / "otlp_conventions" / "otlp" / "otel_genai_dev.jsonl", data / "otlp")
+    (data / "seeds").mkdir()
+    shutil.copy(TELEMETRY / "prices" / "aiue_model_prices.csv", data / "seeds")
+    from ai_unit_economics.builder.pipeline import run_pipeline
+
+    run_pipeline(data, tmp_path / "aiue.duckdb", variables={"aiue_intent_root_operations": []})
+    built = Build(data, tmp_path / "aiue.duckdb")
+    trace = "5bf92f3577b34da6a3ce929d0e0e4736"
+    assert built.query(
+        "select intent_id, conversation_id, count(*) from main_aiue.aiue__llm_calls"
+        " group by intent_id, conversation_id"
+    ) == [(trace, None, 3)]
