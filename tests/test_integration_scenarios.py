@@ -28,6 +28,8 @@ import yaml
 from ai_unit_economics.ingest.inputs import InputFile
 from ai_unit_economics.ingest.otel_traces import create_raw_table
 
+from .harness.unit_tests import not_green
+
 pytestmark = pytest.mark.dbt
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -169,10 +171,7 @@ def test_each_scenario_builds_green_and_metricflow_validates(
     scenario_builds: dict[str, ScenarioBuild], name: str
 ) -> None:
     built = scenario_builds[name]
-    failed = {
-        node: status for node, status in built.nodes.items() if status not in {"success", "pass"}
-    }
-    assert not failed
+    assert not_green(built.nodes) == {}
     assert any(node.startswith(f"test.{PACKAGE}.assert_money_conserved") for node in built.nodes)
     assert "ERRORS: 0" in built.validated, built.validated[-3000:]
     assert built.query(f"select count(*) from {PACKAGE_SCHEMA}.aiue__llm_calls")[0][0] > 0

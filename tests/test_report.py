@@ -162,9 +162,15 @@ def test_report_states_period_currency_basis_and_definitions(
     )
     assert f"Period <b>{first} to {last}</b>" in text
     assert "currency\n<b>USD</b>" in text and "cost basis <b>invoice" in text
-    for name in ("cost_per_success", "cost_per_million_tokens", "success_rate"):
+    for name in (
+        "cost_per_success",
+        "cost_per_million_tokens",
+        "success_rate",
+        "failure_cost_share",
+    ):
         assert escape(catalogue.metric(name).description) in text
-    assert text.count("<summary>Definitions</summary>") == 5
+    # headline, breakdown, over time, what failure costs, tie-out, what-if
+    assert text.count("<summary>Definitions</summary>") == 6
 
 
 def test_report_without_a_build_is_a_clear_error(

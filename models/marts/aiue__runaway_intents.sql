@@ -1,8 +1,11 @@
-{#- Intents that ran away: a cost over var aiue_runaway_multiple x the median cost per intent of
-    their feature in the same month, or more calls than var aiue_runaway_max_calls. The median is
-    the discrete (lower) one of macros/percentiles.sql, over every intent of the feature, month
-    and currency. A feature whose median intent costs nothing has no cost rule (any priced
-    intent would be "infinitely" over it); its intents can still run away by calls. -#}
+{#- Intents that ran away: a machine cost (tokens, tools, infra) over var aiue_runaway_multiple x
+    the median machine cost per intent of their feature in the same month, or more calls than
+    var aiue_runaway_max_calls. Labour is left out of the rule: an escalation is a human's work,
+    not the AI looping (a $15 ticket beside cents of tokens would make every escalated intent a
+    runaway). The median is the discrete (lower) one of macros/percentiles.sql, over every intent
+    of the feature, month and currency. A feature whose median intent costs nothing has no cost
+    rule (any priced intent would be "infinitely" over it); its intents can still run away by
+    calls. -#}
 {%- set multiple = var('aiue_runaway_multiple') -%}
 {%- set max_calls = var('aiue_runaway_max_calls') -%}
 with intents as (
@@ -23,6 +26,8 @@ with intents as (
         retry_calls,
         turns,
         tokens,
+        cast({{ ai_unit_economics.money_sum(['token_cost', 'tool_cost', 'infra_cost']) }}
+            as {{ ai_unit_economics.type_money() }}) as machine_cost,
         total_cost
     from {{ ref('aiue__intents') }}
 
@@ -33,7 +38,7 @@ ranked as (
     select
         *,
         {{ ai_unit_economics.percentile_rank_columns(
-            'total_cost', ['date_month', 'feature_tag', 'currency'], 'intent_id') }}
+            'machine_cost', ['date_month', 'feature_tag', 'currency'], 'intent_id') }}
     from intents
 
 ),
@@ -42,9 +47,9 @@ medians as (
 
     select
         *,
-        cast({{ ai_unit_economics.percentile_disc(50, 'total_cost') }}
+        cast({{ ai_unit_economics.percentile_disc(50, 'machine_cost') }}
             over (partition by date_month, feature_tag, currency)
-            as {{ ai_unit_economics.type_money() }}) as feature_median_cost
+            as {{ ai_unit_economics.type_money() }}) as feature_median_machine_cost
     from ranked
 
 ),
@@ -53,12 +58,12 @@ judged as (
 
     select
         *,
-        case when feature_median_cost > 0
-            then cast(total_cost as {{ ai_unit_economics.type_double() }})
-                / cast(feature_median_cost as {{ ai_unit_economics.type_double() }})
+        case when feature_median_machine_cost > 0
+            then cast(machine_cost as {{ ai_unit_economics.type_double() }})
+                / cast(feature_median_machine_cost as {{ ai_unit_economics.type_double() }})
         end
             as cost_multiple,
-        coalesce(feature_median_cost > 0 and total_cost > {{ multiple }} * feature_median_cost,
+        coalesce(feature_median_machine_cost > 0 and machine_cost > {{ multiple }} * feature_median_machine_cost,
             false) as is_over_cost,
         {% if max_calls is none -%}
         false as is_over_calls
@@ -92,8 +97,9 @@ final as (
         retry_calls,
         turns,
         tokens,
+        machine_cost,
         total_cost,
-        feature_median_cost,
+        feature_median_machine_cost,
         cost_multiple,
         percentile_count as feature_intents
     from judged

@@ -473,9 +473,8 @@ def _runaway_notes(target: str, db_path: Path, schema: str) -> list[str]:
     intents = sum(int(count) for _, count, _ in rows)
     cost = " + ".join(f"{float(money):,.2f} {currency}" for currency, _, money in rows)
     return [
-        f"{intents:,} runaway intent{'s' if intents != 1 else ''} cost {cost}: over "
-        "aiue_runaway_multiple x their feature's median cost per intent, or over "
-        f"aiue_runaway_max_calls calls (see {schema}.aiue__runaway_intents)."
+        f"{intents:,} runaway intent{'s' if intents != 1 else ''} cost {cost}: see "
+        f"{schema}.aiue__runaway_intents (vars aiue_runaway_*)."
     ]
 
 
