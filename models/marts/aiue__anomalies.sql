@@ -130,7 +130,7 @@ baseline_ranked as (
 
     select
         *,
-        {{ ai_unit_economics.median_ranks('baseline_value', ['series_id', 'date_day', 'measure']) }}
+        {{ ai_unit_economics.rank_columns('baseline_value', ['series_id', 'date_day', 'measure']) }}
     from baseline_values
 
 ),
@@ -167,7 +167,7 @@ deviation_ranked as (
 
     select
         *,
-        {{ ai_unit_economics.median_ranks('absolute_deviation', ['series_id', 'date_day', 'measure']) }}
+        {{ ai_unit_economics.rank_columns('absolute_deviation', ['series_id', 'date_day', 'measure']) }}
     from deviations
 
 ),

@@ -21,7 +21,7 @@ ranked as (
 
     select
         *,
-        {{ ai_unit_economics.percentile_rank_columns(
+        {{ ai_unit_economics.rank_columns(
             'total_cost',
             ['date_month', 'feature_tag', 'provider_name', 'response_model', 'currency'],
             'intent_id') }}

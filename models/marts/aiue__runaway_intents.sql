@@ -37,7 +37,7 @@ ranked as (
 
     select
         *,
-        {{ ai_unit_economics.percentile_rank_columns(
+        {{ ai_unit_economics.rank_columns(
             'machine_cost', ['date_month', 'feature_tag', 'currency'], 'intent_id') }}
     from intents
 
@@ -101,7 +101,7 @@ final as (
         total_cost,
         feature_median_machine_cost,
         cost_multiple,
-        percentile_count as feature_intents
+        machine_cost_count as feature_intents
     from judged
     where is_over_cost or is_over_calls
 
