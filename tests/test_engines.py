@@ -42,12 +42,14 @@ from ai_unit_economics.metrics import catalogue, sqlgen
 from ai_unit_economics.metrics import generate as generated
 from ai_unit_economics.project import RAW_SCHEMA
 from ai_unit_economics.samples.synthetic import generate
+from tests import anomaly_fixture
 from tests.harness.unit_tests import conditional_unit_tests, defined_unit_tests, not_passed
 from tests.mart_comparison import MARTS, REL_TOL, differences, keyed, keyed_records
 
 pytestmark = [pytest.mark.dbt, pytest.mark.spark]
 
 ROOT = Path(__file__).resolve().parents[1]
+HAND_FIXTURES = ROOT / "tests" / "fixtures"
 BIN = Path(sys.executable).parent
 
 # The raw tables the loaders write (aiue_raw), compared as text by source row.
@@ -64,7 +66,7 @@ METRIC_VIEWS: dict[str, tuple[str, ...]] = {
 METRIC_VIEWS[generated.MONTH_VIEW] = (catalogue.MONTH_DIMENSION, *generated.GROUP_DIMENSIONS)
 METRIC_VIEWS[generated.ALL_TIME_VIEW] = generated.GROUP_DIMENSIONS
 METRIC_VIEWS[generated.SETTINGS_VIEW] = ("confidence_level", "min_sample_intents")
-METRICS_BY = ["feature_tag"]
+METRICS_BY = ["feature_tag", "response_model"]
 
 
 # --- the dataset ------------------------------------------------------------------------------
@@ -183,6 +185,47 @@ def add_snapshot_calls(data: Path) -> None:
         csv.DictWriter(handle, fieldnames=columns, lineterminator="\n").writerows(rows)
 
 
+def _append_csv(path: Path, rows: list[dict[str, str]]) -> None:
+    """Rewrite `path` (a CSV) with `rows` added, its header the union of both (empty cells
+    where a row has no such column)."""
+    with path.open(newline="", encoding="utf-8") as handle:
+        reader = csv.DictReader(handle)
+        existing, columns = list(reader), list(reader.fieldnames or [])
+    columns += [name for row in rows for name in row if name not in columns]
+    columns = list(dict.fromkeys(columns))
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, fieldnames=columns, restval="", lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(existing + rows)
+
+
+def _csv_rows(path: Path) -> list[dict[str, str]]:
+    with path.open(newline="", encoding="utf-8") as handle:
+        return list(csv.DictReader(handle))
+
+
+def add_hand_fixtures(data: Path, scratch: Path) -> None:
+    """The hand-computed fixtures inside the dataset, so their numbers are checked on every
+    engine: tests/fixtures/small, tests/fixtures/runaway (features f1, f2 and loop, provider
+    acme, January 2026) and the anomalies fixture (support, search and triage, June-July 2026).
+    Their features, providers and months are their own, so the rest of the dataset leaves
+    their numbers as their READMEs derive them (write_seeds adds their seed rows)."""
+    anomalies = anomaly_fixture.write(scratch / "anomalies")
+    for folder in (HAND_FIXTURES / "small", HAND_FIXTURES / "runaway", anomalies):
+        for name in ("genai_spans.csv", "outcomes.csv"):
+            _append_csv(data / name, _csv_rows(folder / name))
+
+
+def hand_fixture_seed_rows(seed: str) -> list[str]:
+    """The hand fixtures' own rows of `seed` (header left out)."""
+    rows: list[str] = []
+    for folder in ("small", "runaway"):
+        path = HAND_FIXTURES / folder / "seeds" / f"{seed}.csv"
+        lines = path.read_text().splitlines()[1:] if path.exists() else []
+        rows += [line for line in lines if line not in rows]
+    return rows
+
+
 def write_seeds(data: Path) -> None:
     """Seed copies: a mid-window list-price change, a negotiated rate (its source has a quote
     and a backslash, which Spark seeds must keep), FX, a GPU lease, a 7 min x $50/h ticket,
@@ -194,6 +237,7 @@ def write_seeds(data: Path) -> None:
     assert old in prices, "the bundled claude-3-5-haiku output price changed; update this test"
     prices[prices.index(old)] = old.replace("2024-11-04,,", "2024-11-04,2026-09-20,")
     prices.append("anthropic,claude-3-5-haiku,output,3.3333333,USD,2026-09-20,,price change")
+    prices += hand_fixture_seed_rows("aiue_model_prices")
     (seeds / "aiue_model_prices.csv").write_text("\n".join(prices) + "\n")
     (seeds / "aiue_model_price_overrides.csv").write_text(
         "provider,model,usage_type,price_per_million,currency,valid_from,valid_to,source\n"
@@ -215,6 +259,7 @@ def write_seeds(data: Path) -> None:
         "feature_tag,value_per_success,currency,valid_from,valid_to,note\n"
         "support_chat,12.5,USD,2024-01-01,,deflected ticket\n"
         "*,3,USD,2026-09-15,,any other success\n"
+        + "".join(f"{row}\n" for row in hand_fixture_seed_rows("aiue_outcome_values"))
     )
 
 
@@ -246,6 +291,7 @@ def engine_input(tmp_path_factory: pytest.TempPathFactory) -> Path:
     data = (tmp_path_factory.mktemp("engines") / "data").resolve()
     generate(data, n_intents=300, seed=5)
     add_snapshot_calls(data)
+    add_hand_fixtures(data, data.parent)
     outcomes_as_typed_parquet(data)
     write_focus(data)
     write_seeds(data)
@@ -433,6 +479,82 @@ def engine_build(request: pytest.FixtureRequest, engine: str) -> EngineBuild:
 
 
 # --- tests: the same numbers everywhere ------------------------------------------------------
+
+
+def _rows(build: EngineBuild, mart: str) -> list[dict[str, Any]]:
+    columns, rows = build.marts[mart]
+    return [dict(zip(columns, row, strict=True)) for row in rows]
+
+
+def _close(actual: Any, expected: float) -> bool:
+    return actual is not None and math.isclose(float(actual), expected, rel_tol=1e-9)
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_the_hand_computed_fixtures_hold_on_every_engine(
+    request: pytest.FixtureRequest, engine: str
+) -> None:
+    """The numbers tests/fixtures/small/README.md, tests/fixtures/runaway/README.md and
+    tests/anomaly_fixture.py derive by hand, read from each engine's build: the waste (failure
+    share, attempts per success, cost per successful and failed intent), the tail, runaway
+    intents, margin and the injected anomalies."""
+    build = engine_build(request, engine)
+    metrics = {(r["feature_tag"], r["response_model"]): r for r in build.metrics}
+    waste = {
+        # (feature, model): failed cost, total cost, successes, intents, value per success
+        ("f1", "model-a"): (17.009, 17.0178, 1, 2, 20.0),
+        ("loop", "model-a"): (0.00402, 0.04302, 2, 4, 1.0),
+    }
+    for key, (failed, total, successes, intents, value) in waste.items():
+        record = metrics[key]
+        assert (record["intents"], record["successful_intents"]) == (intents, successes), key
+        expected = {
+            "failed_total_cost": failed,
+            "failure_cost_share": failed / total,
+            "attempts_per_success": intents / successes,
+            "cost_per_success": total / successes,
+            "cost_per_successful_intent": (total - failed) / successes,
+            "cost_per_failed_intent": failed / (intents - successes),
+            "value_per_success": value,
+            "margin_per_success": value - total / successes,
+        }
+        wrong = {k: record[k] for k, v in expected.items() if not _close(record[k], v)}
+        assert not wrong, (engine, key, wrong, expected)
+
+    tails = {
+        (r["feature_tag"], r["response_model"]): r
+        for r in _rows(build, "aiue__intent_cost_percentiles")
+        if r["feature_tag"] in ("f1", "loop") and r["provider_name"] == "acme"
+    }
+    expected_tails = {("f1", "model-a"): (0.0088, 17.009), ("loop", "model-a"): (0.003, 0.036)}
+    for key, (p50, p95) in expected_tails.items():
+        row = tails[key]
+        assert str(row["date_month"])[:10] == "2026-01-01"
+        assert [
+            _close(row[f"p{p}_cost_per_intent"], v) for p, v in ((50, p50), (95, p95), (99, p95))
+        ] == [True] * 3, (engine, key, row)
+        assert _close(row["max_cost_per_intent"], p95)
+
+    runaways = {
+        r["intent_id"]: r
+        for r in _rows(build, "aiue__runaway_intents")
+        if r["feature_tag"] in ("f1", "f2", "loop")
+    }
+    assert {i: r["runaway_reason"] for i, r in runaways.items()} == {
+        "loop-3": "cost",
+        "loop-4": "calls",
+    }
+    assert _close(runaways["loop-3"]["feature_median_machine_cost"], 0.003)
+    assert _close(runaways["loop-3"]["cost_multiple"], 12.0)
+    assert (runaways["loop-4"]["calls"], runaways["loop-4"]["feature_intents"]) == (51, 4)
+
+    fixture_features = {feature.name for feature in anomaly_fixture.FEATURES}
+    found = {
+        (r["feature_tag"], str(r["date_day"])[:10], r["measure"])
+        for r in _rows(build, "aiue__anomalies")
+        if r["feature_tag"] in fixture_features and r["is_anomaly"]
+    }
+    assert found == {(f, d.isoformat(), m) for f, d, m in anomaly_fixture.EXPECTED}
 
 
 @pytest.mark.parametrize("engine", ENGINES)
@@ -823,22 +945,26 @@ def test_metricflow_on_postgres(
     assert "Successfully validated metrics against data warehouse" in validated
     out = tmp_path / "mf.csv"
     metrics = ["intents", "cost_per_success", "success_rate"]
-    feature = f"{catalogue.INTENT.entity}__feature_tag"
+    by = [f"{catalogue.INTENT.entity}__{name}" for name in METRICS_BY]
     run(str(BIN / "mf"), "query",
         "--metrics", ",".join(catalogue.semantic_name(name) for name in metrics),
-        "--group-by", feature, "--csv", str(out))  # fmt: skip
+        "--group-by", ",".join(by), "--csv", str(out))  # fmt: skip
     with out.open(newline="") as handle:
         mf = {
-            row[feature] or None: {
+            tuple(row[name] or None for name in by): {
                 name.removeprefix(catalogue.SEMANTIC_PREFIX): value for name, value in row.items()
             }
             for row in csv.DictReader(handle)
         }
     # (rows without intents carry only unallocated invoice money: not in the intents model)
-    expected = {row["feature_tag"]: row for row in postgres_build.metrics if row["intents"]}
+    expected = {
+        tuple(row[name] for name in METRICS_BY): row
+        for row in postgres_build.metrics
+        if row["intents"]
+    }
     assert set(mf) == set(expected)
-    for feature, row in expected.items():
-        got = mf[feature]
+    for key, row in expected.items():
+        got = mf[key]
         assert int(got["intents"]) == row["intents"]
         for metric in metrics[1:]:
             if row[metric] is None:
