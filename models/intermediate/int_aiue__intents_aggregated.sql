@@ -18,6 +18,12 @@ model_costs as (
 
 ),
 
+agent_runs as (
+
+    select * from {{ ref('int_aiue__agent_runs_aggregated') }}
+
+),
+
 primary_models as (
 
     select intent_id, provider_name, response_model
@@ -89,6 +95,16 @@ final as (
         rollup.unpriced_calls,
         rollup.invoice_costed_calls,
         rollup.turns,
+        coalesce(agent_runs.agent_runs, 0) as agent_runs,
+        agent_runs.reported_inference_calls,
+        agent_runs.reported_tool_calls,
+        {#- Null when the runs reported neither count; else whether a reported count differs from
+            the calls counted here (a span lost on the way, or a framework counting retries). #}
+        case
+            when agent_runs.reported_inference_calls is null and agent_runs.reported_tool_calls is null then null
+            else coalesce(agent_runs.reported_inference_calls <> rollup.inference_calls, false)
+                or coalesce(agent_runs.reported_tool_calls <> rollup.tool_calls, false)
+        end as is_reported_steps_mismatch,
         rollup.input_tokens,
         rollup.output_tokens,
         rollup.input_tokens + rollup.output_tokens as tokens,
@@ -108,6 +124,8 @@ final as (
     from rollup
     left join primary_models
         on rollup.intent_id = primary_models.intent_id
+    left join agent_runs
+        on rollup.intent_id = agent_runs.intent_id
 
 )
 
