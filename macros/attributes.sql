@@ -406,7 +406,16 @@ select * from final
     'response_model', 'response_id', 'conversation_id', 'input_tokens', 'output_tokens',
     'cache_read_input_tokens', 'cache_creation_input_tokens', 'reasoning_output_tokens',
     'error_type', 'tool_name', 'feature_tag', 'intent_id', 'attempt', 'turn_index',
-    'prompt_version', 'user_id', 'reported_cost', 'reported_cost_currency']) }}
+    'prompt_version', 'prompt_name', 'reasoning_level', 'user_id', 'reported_cost',
+    'reported_cost_currency', 'reported_cost_source', 'reported_inference_calls',
+    'reported_tool_calls']) }}
+{%- endmacro %}
+
+{#- The contract's counts: non-negative whole numbers, parsed and checked alike. -#}
+{% macro span_count_columns() -%}
+  {{ return(['input_tokens', 'output_tokens', 'cache_read_input_tokens',
+    'cache_creation_input_tokens', 'reasoning_output_tokens', 'attempt', 'turn_index',
+    'reported_inference_calls', 'reported_tool_calls']) }}
 {%- endmacro %}
 
 {#- Contract columns a layout can also give typed (typed_<name>, of the kind's type), when
@@ -417,7 +426,8 @@ select * from final
     'start_time': 'timestamp', 'end_time': 'timestamp',
     'input_tokens': 'count', 'output_tokens': 'count', 'cache_read_input_tokens': 'count',
     'cache_creation_input_tokens': 'count', 'reasoning_output_tokens': 'count',
-    'attempt': 'count', 'turn_index': 'count', 'reported_cost': 'money'}) }}
+    'attempt': 'count', 'turn_index': 'count', 'reported_inference_calls': 'count',
+    'reported_tool_calls': 'count', 'reported_cost': 'money'}) }}
 {%- endmacro %}
 
 {#- The columns a layout model maps: the contract's, then the pass-through columns. -#}

@@ -9,7 +9,9 @@ The turn, from the registry's example values: an agent root repeating its childr
 (200 input, 360 output tokens), a Claude 3.7 Sonnet chat call (100 input tokens of which 50
 cache reads and 25 cache writes, 180 output of which 50 reasoning), an execute_tool call
 (`Flights`) and a GPT-4 chat call (`gpt-4` -> `gpt-4-0613`, `chatcmpl-123`, 100 in, 180 out);
-a `gen_ai.evaluation.result` event (Relevance, 4.0, `relevant`) on the root.
+a `gen_ai.evaluation.result` event (Relevance, 4.0, `relevant`) on the root. The newer
+files add what v1.41.0 cannot say: the Sonnet call's prompt name and reasoning level, the
+GPT-4 call's reported cost with its source, and the root's counts of calls it made.
 """
 
 from __future__ import annotations
@@ -35,6 +37,11 @@ VERSIONS = {
     "both_names.jsonl": "conv_5j66UpCpwteGg4YSxUnt7lPY_both",
 }
 # Where each copy of the turn differs by construction: its ids and where it was read from.
+# What the newer names add on a call (test_the_newer_names_fill_the_call_dimensions).
+NEWER_CALL_COLUMNS = (
+    "prompt_name", "prompt_version", "reasoning_level", "reported_cost", "reported_cost_currency",
+    "reported_cost_source", "cost_source", "estimated_cost_source",
+)  # fmt: skip
 IDENTITY = {
     "trace_id", "span_id", "parent_span_id", "intent_id", "conversation_id", "response_id",
     "source_file", "source_row_number",
@@ -92,15 +99,53 @@ def test_a_renamed_attribute_is_read_under_either_name_and_counted_once(
         ("execute_tool", "Flights", None, Decimal(0)),
         ("chat", None, "gpt-4-0613", Decimal("0.0138")),
     ]
-    # gen_ai.prompt.version (the newer names, on the Sonnet call) fills prompt_version.
-    prompts = {name: [row.pop("prompt_version") for row in rows] for name, rows in calls.items()}
-    assert prompts == {
-        "otel_1.41.0.jsonl": [None, None, None],
-        "otel_genai_dev.jsonl": ["3", None, None],
-        "both_names.jsonl": ["3", None, None],
-    }
+    for rows in calls.values():
+        for row in rows:
+            for column in NEWER_CALL_COLUMNS:
+                row.pop(column)
     assert calls["otel_1.41.0.jsonl"] == calls["otel_genai_dev.jsonl"]
     assert calls["both_names.jsonl"] == calls["otel_genai_dev.jsonl"]
+
+
+def test_the_newer_names_fill_the_call_dimensions(conventions_build: Build) -> None:
+    """What only the newer names say, on the calls: the Sonnet call's gen_ai.prompt.name and
+    .version and gen_ai.request.reasoning.level (`High`, lower-cased); the GPT-4 call's
+    gen_ai.usage.cost.amount $0.0138 in USD with .source `provider`, the same as its estimate
+    ($30 / $60 per 1M: 100 x 30 + 180 x 60 = 13800 -> $0.0138), so it is used
+    (gateway_reported) and its cost does not change. The v1.41.0 file says none of it."""
+    calls = rows_by_version(conventions_build, "aiue__llm_calls", "started_at")
+    newer = [
+        (row["prompt_name"], row["prompt_version"], row["reasoning_level"], row["reported_cost"],
+         row["reported_cost_currency"], row["reported_cost_source"], row["cost_source"],
+         row["token_cost"])
+        for row in calls["otel_genai_dev.jsonl"]
+    ]  # fmt: skip
+    assert newer == [
+        ("analyze-code", "3", "high", None, None, None, "estimated", Decimal("0.00288375")),
+        (None, None, None, None, None, None, "estimated", Decimal(0)),
+        (None, None, None, Decimal("0.0138"), "USD", "provider", "gateway_reported",
+         Decimal("0.0138")),
+    ]  # fmt: skip
+    assert [[row[c] for c in NEWER_CALL_COLUMNS] for row in calls["both_names.jsonl"]] == [
+        [row[c] for c in NEWER_CALL_COLUMNS] for row in calls["otel_genai_dev.jsonl"]
+    ]
+    assert {row[c] for row in calls["otel_1.41.0.jsonl"] for c in NEWER_CALL_COLUMNS} - {
+        "estimated"
+    } == {None}
+
+
+def test_an_agent_span_reports_its_calls(conventions_build: Build) -> None:
+    """gen_ai.invoke_agent.inference_calls / .tool_calls on the root (2 and 1: the turn's two
+    chat calls and its tool call) are typed counts on the root span, which is not a call."""
+    assert conventions_build.query(
+        "select operation_name, reported_inference_calls, reported_tool_calls, rejection_rule"
+        " from main_aiue_intermediate.int_aiue__spans_validated"
+        " where reported_inference_calls is not null or reported_tool_calls is not null"
+        " order by operation_name"
+    ) == [
+        ("handle_conversation_turn", 2, 1, "not_a_call"),
+        ("invoke_agent", 2, 1, "not_a_call"),
+    ]
 
 
 def test_each_version_gives_the_same_intent(conventions_build: Build) -> None:

@@ -379,6 +379,8 @@ def test_litellm_spend_logs(form_builds: dict[str, Build]) -> None:
     assert {row["cost_source"] for row in calls.values()} == {"gateway_reported"}
     first_call = calls["chatcmpl-B7xLq3N9a1"]
     assert first_call["reported_cost"] == Decimal("0.000009")  # written 9e-06
+    # LiteLLM prices the call from its own model price map: a local cost, not the provider's.
+    assert {row["reported_cost_source"] for row in calls.values()} == {"local"}
     assert (first_call["feature_tag"], first_call["intent_id"]) == ("support_chat", "ticket-1001")
     assert first_call["conversation_id"] == "sess-5f2a"
     azure = calls["chatcmpl-B7xLr0Qk7Z"]
@@ -408,6 +410,8 @@ def test_langfuse_observations_and_scores(form_builds: dict[str, Build]) -> None
     assert (answer["feature_tag"], answer["intent_id"], answer["prompt_version"]) == (
         "doc_qa", "sess-doc-9", "3",
     )  # fmt: skip
+    # promptName; modelParameters names no reasoning_effort (gpt-4o-mini takes none).
+    assert (answer["prompt_name"], answer["reasoning_level"]) == ("doc-qa", None)
     assert answer["reported_cost"] == Decimal("0.0002922")
     plan = calls["5a6b7c8d9e0f1a2b"]  # costDetails without total: the sum of its parts
     assert plan["reported_cost"] == Decimal("0.001044")

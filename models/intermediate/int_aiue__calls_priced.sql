@@ -26,10 +26,15 @@ with calls as (
         tool_name,
         status_code,
         error_type,
-        prompt_version,{{ ai_unit_economics.passthrough_list() }}
+        prompt_version,
+        prompt_name,
+        reasoning_level,{{ ai_unit_economics.passthrough_list() }}
         reported_cost_currency,
+        reported_cost_source,
         attempt,
         turn_index,
+        reported_inference_calls,
+        reported_tool_calls,
         input_tokens,
         output_tokens,
         cache_read_input_tokens,
@@ -187,7 +192,9 @@ final as (
         tool_name,
         status_code,
         error_type,
-        prompt_version,{{ ai_unit_economics.passthrough_list() }}
+        prompt_version,
+        prompt_name,
+        reasoning_level,{{ ai_unit_economics.passthrough_list() }}
         case
             when has_reported_cost then 'gateway_reported'
             when is_inference and estimated_token_cost is not null then 'estimated'
@@ -195,8 +202,11 @@ final as (
             else 'unpriced'
         end as cost_source,
         reported_cost_currency,
+        reported_cost_source,
         attempt,
         turn_index,
+        reported_inference_calls,
+        reported_tool_calls,
         input_tokens,
         output_tokens,
         uncached_input_tokens,

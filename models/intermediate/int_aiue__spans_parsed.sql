@@ -9,9 +9,9 @@
 {%- for layout in ai_unit_economics.spans_layouts() -%}
   {%- do layouts.append(ai_unit_economics.span_layout_models()[layout]) -%}
 {%- endfor -%}
-{%- set lowercased = ['provider_name', 'request_model', 'response_model', 'operation_name'] -%}
-{%- set counts = ['input_tokens', 'output_tokens', 'cache_read_input_tokens',
-    'cache_creation_input_tokens', 'reasoning_output_tokens', 'attempt', 'turn_index'] -%}
+{%- set lowercased = ['provider_name', 'request_model', 'response_model', 'operation_name',
+    'reasoning_level', 'reported_cost_source'] -%}
+{%- set counts = ai_unit_economics.span_count_columns() -%}
 
 with unioned as (
 
@@ -46,6 +46,7 @@ parsed as (
         raw_tool_name as tool_name,
         raw_feature_tag as feature_tag,
         raw_prompt_version as prompt_version,
+        raw_prompt_name as prompt_name,
         {% for column in ai_unit_economics.passthrough_column_names() -%}
         raw_{{ column }} as {{ column }},
         {% endfor -%}
@@ -87,7 +88,8 @@ final as (
         error_type,
         tool_name,
         feature_tag,
-        prompt_version,{{ ai_unit_economics.passthrough_transformed() }}
+        prompt_version,
+        prompt_name,{{ ai_unit_economics.passthrough_transformed() }}
         reported_cost_currency,
         {% for column in counts -%}
         {{ column }},

@@ -8,14 +8,14 @@
     the conversation of its trace's intent root (var aiue_intent_root_operations:
     invoke_agent, invoke_workflow, handle_conversation_turn), as frameworks put the
     conversation on the turn or agent span and not on each model call under it. -#}
-{%- set counts = ['input_tokens', 'output_tokens', 'cache_read_input_tokens',
-    'cache_creation_input_tokens', 'reasoning_output_tokens', 'attempt', 'turn_index'] -%}
+{%- set counts = ai_unit_economics.span_count_columns() -%}
 {#- What later models read: parsed values, and the raw text of the parsed ones (for the
     rejection listing). -#}
 {%- set kept_columns = ['trace_id', 'span_id', 'parent_span_id', 'intent_id', 'conversation_id',
     'response_id', 'user_id', 'span_name', 'service_name', 'provider_name', 'request_model',
     'response_model', 'operation_name', 'status_code', 'error_type', 'tool_name', 'feature_tag',
-    'prompt_version'] + ai_unit_economics.passthrough_column_names() + ['reported_cost_currency']
+    'prompt_version', 'prompt_name', 'reasoning_level'] + ai_unit_economics.passthrough_column_names()
+    + ['reported_cost_currency', 'reported_cost_source']
     + counts + ['reported_cost', 'started_at',
     'ended_at', 'is_intent_id_inferred', 'is_operation_inferred', 'source_layout',
     'source_row_number', 'source_file'] -%}
@@ -201,8 +201,11 @@ columns as (
         error_type,
         tool_name,
         feature_tag,
-        prompt_version,{{ ai_unit_economics.passthrough_list() }}
+        prompt_version,
+        prompt_name,
+        reasoning_level,{{ ai_unit_economics.passthrough_list() }}
         reported_cost_currency,
+        reported_cost_source,
         {% for column in counts -%}
         {{ column }},
         {% endfor -%}

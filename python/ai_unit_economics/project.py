@@ -242,9 +242,14 @@ SPAN_COLUMNS: tuple[str, ...] = (
     "attempt",
     "turn_index",
     "prompt_version",
+    "prompt_name",
+    "reasoning_level",
     "user_id",
     "reported_cost",
     "reported_cost_currency",
+    "reported_cost_source",
+    "reported_inference_calls",
+    "reported_tool_calls",
 )
 
 OUTCOME_COLUMNS: tuple[str, ...] = (

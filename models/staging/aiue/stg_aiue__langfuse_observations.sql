@@ -4,6 +4,7 @@
     additive (input excludes input_cached_tokens), so input tokens are the sum of every
     usageDetails key holding 'input' and output tokens of every key holding 'output' (the
     rule Langfuse's UI applies); costDetails.total is the gateway-reported cost in USD.
+    promptName is the prompt name, modelParameters.reasoning_effort the reasoning level.
     Application attributes come from the metadata JSON (keys of var
     aiue_app_attribute_keys). Text here; int_aiue__spans_parsed parses it. -#}
 -- depends_on: {{ ai_unit_economics.seed_relation('aiue_attribute_aliases') }}
@@ -16,6 +17,7 @@
 {%- set cost_details = columns.get('costdetails', columns.get('cost_details', (null_text, '')))[0] -%}
 {%- set usage = columns.get('usage', (null_text, ''))[0] -%}
 {%- set metadata = columns.get('metadata', (null_text, ''))[0] -%}
+{%- set model_parameters = columns.get('modelparameters', columns.get('model_parameters', (null_text, '')))[0] -%}
 {%- set app_source = {'kind': 'document', 'documents': [(metadata, [])]} -%}
 
 with source as (
@@ -41,6 +43,8 @@ cleaned as (
         {{ ai_unit_economics.source_text(columns, ['sessionid', 'session_id']) }} as session_id,
         {{ ai_unit_economics.source_text(columns, ['userid', 'user_id']) }} as user_id,
         {{ ai_unit_economics.source_text(columns, ['promptversion', 'prompt_version']) }} as prompt_version,
+        {{ ai_unit_economics.source_text(columns, ['promptname', 'prompt_name']) }} as prompt_name,
+        {{ ai_unit_economics.json_first_text(model_parameters, ['reasoning_effort']) }} as reasoning_effort,
         {{ ai_unit_economics.clean_text(ai_unit_economics.json_path_text(metadata, ['ls_provider'])) }} as provider,
         cast({{ ai_unit_economics.json_sum_keys_containing(usage_details, 'input') }} as {{ dbt.type_string() }}) as usage_input,
         cast({{ ai_unit_economics.json_sum_keys_containing(usage_details, 'output') }} as {{ dbt.type_string() }}) as usage_output,
@@ -99,12 +103,17 @@ mapped as (
         app_attempt as raw_attempt,
         app_turn_index as raw_turn_index,
         coalesce(prompt_version, app_prompt_version) as raw_prompt_version,
+        prompt_name as raw_prompt_name,
+        reasoning_effort as raw_reasoning_level,
         user_id as raw_user_id,
         {% for column in ai_unit_economics.passthrough_column_names() -%}
         app_{{ column }} as raw_{{ column }},
         {% endfor -%}
         cost as raw_reported_cost,
         case when cost is not null then 'USD' end as raw_reported_cost_currency,
+        cast(null as {{ dbt.type_string() }}) as raw_reported_cost_source,
+        cast(null as {{ dbt.type_string() }}) as raw_reported_inference_calls,
+        cast(null as {{ dbt.type_string() }}) as raw_reported_tool_calls,
         {{ ai_unit_economics.typed_null_columns() }}
         cast(null as {{ dbt.type_string() }}) as raw_duration_nanos,
         'langfuse' as source_layout,

@@ -1,7 +1,8 @@
 {#- The litellm span layout (var aiue_spans_layout includes 'litellm'): LiteLLM proxy's
     LiteLLM_SpendLogs, one row per request through the gateway. request_id is the call (its
     trace and span id, and the provider's response id), session_id the conversation, spend
-    the gateway's own cost in USD; cached and reasoning tokens come from the usage_object in
+    the gateway's own cost in USD (its cost source 'local': LiteLLM prices the call from its
+    model price map); cached and reasoning tokens come from the usage_object in
     the metadata JSON, application attributes from its spend_logs_metadata /
     requester_metadata (keys of var aiue_app_attribute_keys). Text here;
     int_aiue__spans_parsed parses it. -#}
@@ -105,12 +106,18 @@ mapped as (
         app_attempt as raw_attempt,
         app_turn_index as raw_turn_index,
         app_prompt_version as raw_prompt_version,
+        cast(null as {{ dbt.type_string() }}) as raw_prompt_name,
+        cast(null as {{ dbt.type_string() }}) as raw_reasoning_level,
         user_id as raw_user_id,
         {% for column in ai_unit_economics.passthrough_column_names() -%}
         app_{{ column }} as raw_{{ column }},
         {% endfor -%}
         spend as raw_reported_cost,
         case when spend is not null then 'USD' end as raw_reported_cost_currency,
+        {#- LiteLLM prices the call itself, from its model price map. #}
+        case when spend is not null then 'local' end as raw_reported_cost_source,
+        cast(null as {{ dbt.type_string() }}) as raw_reported_inference_calls,
+        cast(null as {{ dbt.type_string() }}) as raw_reported_tool_calls,
         {{ ai_unit_economics.typed_null_columns() }}
         cast(null as {{ dbt.type_string() }}) as raw_duration_nanos,
         'litellm' as source_layout,

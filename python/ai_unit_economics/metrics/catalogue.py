@@ -484,6 +484,13 @@ DIMENSIONS_CATALOGUE: tuple[Dimension, ...] = (
     Dimension("operation_name", "Operation", "chat, embeddings, execute_tool, ...", grain=CALL),
     Dimension("cost_source", "Cost source", "Where the call's cost comes from.", grain=CALL),
     Dimension("status_code", "Status", "OK, ERROR or UNSET.", grain=CALL),
+    Dimension(
+        "reasoning_level", "Reasoning level", "The reasoning effort the call asked for.", grain=CALL
+    ),
+    Dimension("prompt_name", "Prompt", "The name of the prompt the call used.", grain=CALL),
+    Dimension(
+        "prompt_version", "Prompt version", "The version of the prompt the call used.", grain=CALL
+    ),
 )
 
 DATE_DIMENSION = "date_day"
