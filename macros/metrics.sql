@@ -35,6 +35,12 @@
     {{ ai_unit_economics.ratio(prefix ~ 'escalated_intents', prefix ~ 'labeled_intents') }}
   {%- elif name == 'avg_turns_per_intent' -%}
     {{ ai_unit_economics.ratio(prefix ~ 'turns', prefix ~ 'intents') }}
+  {%- elif name == 'inference_calls_per_agent_intent' -%}
+    {{ ai_unit_economics.ratio(prefix ~ 'agent_inference_calls', prefix ~ 'agent_intents') }}
+  {%- elif name == 'tool_calls_per_agent_intent' -%}
+    {{ ai_unit_economics.ratio(prefix ~ 'agent_tool_calls', prefix ~ 'agent_intents') }}
+  {%- elif name == 'turns_per_agent_intent' -%}
+    {{ ai_unit_economics.ratio(prefix ~ 'agent_turns', prefix ~ 'agent_intents') }}
   {%- elif name == 'cost_per_token' -%}
     {{ ai_unit_economics.ratio(prefix ~ 'token_cost', prefix ~ 'tokens') }}
   {%- elif name == 'call_cost_per_token' -%}
@@ -85,6 +91,11 @@
     sum(calls) as calls,
     sum(retry_calls) as retry_calls,
     sum(turns) as turns,
+    sum(case when agent_runs > 0 then 1 else 0 end) as agent_intents,
+    sum(case when agent_runs > 0 then inference_calls else 0 end) as agent_inference_calls,
+    sum(case when agent_runs > 0 then tool_calls else 0 end) as agent_tool_calls,
+    sum(case when agent_runs > 0 then turns else 0 end) as agent_turns,
+    sum(case when is_reported_steps_mismatch then 1 else 0 end) as reported_steps_mismatches,
     sum(tokens) as tokens,
     sum(token_cost) as token_cost,
     sum(retry_cost) as retry_cost,
@@ -138,6 +149,9 @@
     {{ ai_unit_economics.metric_sql('margin_per_success') }} as margin_per_success,
     {{ ai_unit_economics.metric_sql('escalation_rate') }} as escalation_rate,
     {{ ai_unit_economics.metric_sql('avg_turns_per_intent') }} as avg_turns_per_intent,
+    {{ ai_unit_economics.metric_sql('inference_calls_per_agent_intent') }} as inference_calls_per_agent_intent,
+    {{ ai_unit_economics.metric_sql('tool_calls_per_agent_intent') }} as tool_calls_per_agent_intent,
+    {{ ai_unit_economics.metric_sql('turns_per_agent_intent') }} as turns_per_agent_intent,
     {{ ai_unit_economics.metric_sql('cost_per_token') }} as cost_per_token,
     {{ ai_unit_economics.sufficient_sample() }} as is_sufficient_sample,
     {{ ai_unit_economics.metric_bound('success_rate', 'low', c) }} as success_rate_ci_low,

@@ -171,6 +171,18 @@ def test_each_version_gives_the_same_intent(conventions_build: Build) -> None:
         "otel_genai_dev.jsonl": ["llm_judge"],
         "both_names.jsonl": ["llm_judge"],
     }
+    # The steps a run reports, and whether the spans agree, are known only from the newer names.
+    steps = ("reported_inference_calls", "reported_tool_calls", "is_reported_steps_mismatch")
+    reported = {
+        name: [tuple(row.pop(column) for column in steps) for row in rows]
+        for name, rows in intents.items()
+    }
+    assert reported == {
+        "otel_1.41.0.jsonl": [(None, None, None)],
+        "otel_genai_dev.jsonl": [(2, 1, False)],
+        "both_names.jsonl": [(2, 1, False)],
+    }
+    assert {row["agent_runs"] for rows in intents.values() for row in rows} == {1}
     assert intents["otel_1.41.0.jsonl"] == intents["otel_genai_dev.jsonl"]
     assert intents["both_names.jsonl"] == intents["otel_genai_dev.jsonl"]
 

@@ -144,6 +144,9 @@ def test_every_metric_matches_the_hand_computation(
         "cost_per_failed_intent",
         "value_per_success",
         "margin_per_success",
+        "inference_calls_per_agent_intent",
+        "tool_calls_per_agent_intent",
+        "turns_per_agent_intent",
     ]
     assert {
         k: f1a[k] for k in ("intents", "labeled_intents", "successful_intents", "calls", "tokens")
@@ -172,6 +175,13 @@ def test_every_metric_matches_the_hand_computation(
     # every labelled intent's cost, so it is value minus CPS.
     assert f1a["value_per_success"] == pytest.approx(20, rel=1e-12)
     assert f1a["margin_per_success"] == pytest.approx(20 - 0.0088 - 17.009, rel=1e-12)
+    # Steps per agent intent: i1 is f1/model-a's one agent intent (its invoke_agent root s0):
+    # 2 model calls (s1 and its retry s2), 1 tool call (s3), 1 turn; i2 has no agent run.
+    assert (
+        f1a["inference_calls_per_agent_intent"],
+        f1a["tool_calls_per_agent_intent"],
+        f1a["turns_per_agent_intent"],
+    ) == (2.0, 1.0, 1.0)
 
     f1b = records[("f1", "model-b")]  # conv-3 only: unlabelled, so no success rate or CPS
     assert (
@@ -194,6 +204,7 @@ def test_every_metric_matches_the_hand_computation(
     )
     assert f2b["cost_per_failed_intent"] is None  # no failure to average
     assert (f2b["value_per_success"], f2b["margin_per_success"]) == (None, None)  # no value
+    assert f2b["inference_calls_per_agent_intent"] is None  # no agent intent
     assert f2b["cost_per_million_tokens"] == pytest.approx(0.01 / 750 * 1e6, rel=1e-12)
 
 
@@ -227,8 +238,9 @@ def test_cost_percentiles_and_runaway_intents_match_the_hand_computation(small: 
 def test_the_report_says_what_failure_costs(small: Build, tmp_path: Path) -> None:
     """The report's failure table, by hand: f1/model-a spent 17.009 of 17.0178 on its failed
     intent i2 (99.9%), 2 attempts per success, 0.0088 per successful and 17.009 per failed
-    intent, and no runaway (i2's 17 is labour). f2/model-b failed nothing; f1/model-b has no
-    label and no runaway, so no row."""
+    intent, and no runaway (i2's 17 is labour); its agent intent i1 made 2 model calls and 1
+    tool call. f2/model-b failed nothing and has no agent intent; f1/model-b has no label and
+    no runaway, so no row."""
     out = tmp_path / "report.html"
     assert aiue(["report", "--db", str(small.db_path), "--out", str(out)]) == 0
     page = out.read_text()
@@ -241,9 +253,9 @@ def test_the_report_says_what_failure_costs(small: Build, tmp_path: Path) -> Non
     assert [row[0] for row in cells] == ["f1 · model-a", "f2 · model-b"]
     f1a, f2b = cells
     assert f1a[1:5] == ["2", "1", "99.9%", "2.00"]
-    assert (f1a[5], f1a[7], f1a[9:]) == ("$0.0088", "$17.0090", ["0", "$0.00"])
+    assert (f1a[5], f1a[7], f1a[9:]) == ("$0.0088", "$17.0090", ["0", "$0.00", "2.0 · 1.0"])
     assert f2b[1:5] == ["1", "0", "0.0%", "1.00"]
-    assert (f2b[7], f2b[9:]) == ("–", ["0", "$0.00"])
+    assert (f2b[7], f2b[9:]) == ("–", ["0", "$0.00", "–"])
 
 
 def test_date_filter_and_regrouping_re_aggregate_sums(

@@ -256,7 +256,9 @@ def test_shapes_metrics_py_relies_on_are_unchanged() -> None:
                "escalation_rate", "avg_turns_per_intent", "is_sufficient_sample",
                "tool_cost", "failed_intents", "failed_total_cost", "failure_cost_share",
                "attempts_per_success", "cost_per_successful_intent",
-               "cost_per_failed_intent", "value_per_success", "margin_per_success"]  # fmt: skip
+               "cost_per_failed_intent", "value_per_success", "margin_per_success",
+               "inference_calls_per_agent_intent", "tool_calls_per_agent_intent",
+               "turns_per_agent_intent"]  # fmt: skip
     assert list(catalogue.METRIC_COLUMNS) == published  # billing columns come after
     assert {"token_cost", "retry_cost", "labor_cost", "total_cost"} <= catalogue.MONEY_COLUMNS
     assert catalogue.MONEY_COLUMNS.issubset(catalogue.METRIC_COLUMNS)

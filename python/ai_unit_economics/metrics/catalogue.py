@@ -140,6 +140,9 @@ FAILED = "is_in_success_rate and not coalesce(is_success, false)"
 # optional seed aiue_outcome_values): the ones value and margin are measured over, so that an
 # empty seed leaves both null rather than a margin of minus the cost.
 VALUED = "is_in_success_rate and outcome_value_per_success is not null"
+# Intents with an agent run (an invoke_agent, invoke_workflow or handle_conversation_turn
+# root): the ones steps per agent intent are measured over.
+AGENT = "agent_runs > 0"
 
 
 def _margin(cost: str) -> str:
@@ -195,6 +198,33 @@ MEASURES: tuple[Measure, ...] = (
     Measure("calls", "Calls", "Calls of these intents.", "calls"),
     Measure("retry_calls", "Retry calls", "Retry calls (attempt > 1).", "retry_calls"),
     Measure("turns", "Turns", "Σ turns of the intents.", "turns"),
+    Measure(
+        "agent_intents",
+        "Agent intents",
+        "Intents with an agent run (an invoke_agent, invoke_workflow or "
+        "handle_conversation_turn root).",
+        _when(AGENT, "1"),
+    ),
+    Measure(
+        "agent_inference_calls",
+        "Agent model calls",
+        "Model calls of the agent intents.",
+        _when(AGENT, "inference_calls"),
+    ),
+    Measure(
+        "agent_tool_calls",
+        "Agent tool calls",
+        "Tool calls of the agent intents.",
+        _when(AGENT, "tool_calls"),
+    ),
+    Measure("agent_turns", "Agent turns", "Σ turns of the agent intents.", _when(AGENT, "turns")),
+    Measure(
+        "reported_steps_mismatches",
+        "Reported steps mismatches",
+        "Agent intents whose framework-reported call counts (gen_ai.invoke_agent.inference_calls "
+        "/ .tool_calls) differ from the calls counted from their spans.",
+        _when("is_reported_steps_mismatch", "1"),
+    ),
     Measure("tokens", "Tokens", "Input + output tokens of the intents.", "tokens", unit="tokens"),
     Measure(
         "token_cost", "Token cost", "Model token cost of all calls.", "token_cost", unit="money"
@@ -757,6 +787,33 @@ METRICS: tuple[Metric, ...] = (
         denominator="intents",
     ),
     Metric(
+        "inference_calls_per_agent_intent",
+        "Model calls per agent intent",
+        "Agent model calls / agent intents: the steps an agent takes to answer.",
+        unit="ratio",
+        fmt=".2f",
+        numerator="agent_inference_calls",
+        denominator="agent_intents",
+    ),
+    Metric(
+        "tool_calls_per_agent_intent",
+        "Tool calls per agent intent",
+        "Agent tool calls / agent intents.",
+        unit="ratio",
+        fmt=".2f",
+        numerator="agent_tool_calls",
+        denominator="agent_intents",
+    ),
+    Metric(
+        "turns_per_agent_intent",
+        "Turns per agent intent",
+        "Agent turns / agent intents.",
+        unit="turns",
+        fmt=".2f",
+        numerator="agent_turns",
+        denominator="agent_intents",
+    ),
+    Metric(
         "cost_per_token",
         "Cost per token",
         "Model token cost / tokens (intent grain); cost_per_million_tokens is this x 1e6.",
@@ -944,6 +1001,9 @@ METRIC_COLUMNS: tuple[str, ...] = (
     "cost_per_failed_intent",
     "value_per_success",
     "margin_per_success",
+    "inference_calls_per_agent_intent",
+    "tool_calls_per_agent_intent",
+    "turns_per_agent_intent",
 )
 
 # Billing: billed = allocated + unallocated; infra is part of total_cost.
