@@ -405,8 +405,9 @@ select * from final
     'status_code', 'service_name', 'operation_name', 'provider_name', 'request_model',
     'response_model', 'response_id', 'conversation_id', 'input_tokens', 'output_tokens',
     'cache_read_input_tokens', 'cache_creation_input_tokens', 'reasoning_output_tokens',
-    'error_type', 'tool_name', 'feature_tag', 'intent_id', 'attempt', 'turn_index',
-    'prompt_version', 'prompt_name', 'reasoning_level', 'user_id', 'reported_cost',
+    'text_input_tokens', 'image_input_tokens', 'audio_input_tokens', 'video_input_tokens',
+    'text_output_tokens', 'audio_output_tokens', 'error_type', 'tool_name', 'feature_tag',
+    'intent_id', 'attempt', 'turn_index', 'prompt_version', 'prompt_name', 'reasoning_level', 'user_id', 'reported_cost',
     'reported_cost_currency', 'reported_cost_source', 'reported_inference_calls',
     'reported_tool_calls']) }}
 {%- endmacro %}
@@ -414,8 +415,26 @@ select * from final
 {#- The contract's counts: non-negative whole numbers, parsed and checked alike. -#}
 {% macro span_count_columns() -%}
   {{ return(['input_tokens', 'output_tokens', 'cache_read_input_tokens',
-    'cache_creation_input_tokens', 'reasoning_output_tokens', 'attempt', 'turn_index',
-    'reported_inference_calls', 'reported_tool_calls']) }}
+    'cache_creation_input_tokens', 'reasoning_output_tokens']
+    + ai_unit_economics.modality_token_columns()
+    + ['attempt', 'turn_index', 'reported_inference_calls', 'reported_tool_calls']) }}
+{%- endmacro %}
+
+{#- Per-modality token counts: subsets of input_tokens / output_tokens, never added to them. -#}
+{% macro modality_token_columns(side=none) -%}
+  {%- set columns = {
+    'input': ['text_input_tokens', 'image_input_tokens', 'audio_input_tokens', 'video_input_tokens'],
+    'output': ['text_output_tokens', 'audio_output_tokens']} -%}
+  {{ return(columns[side] if side else columns['input'] + columns['output']) }}
+{%- endmacro %}
+
+{#- The sum of one side's modality counts (a missing count is 0). -#}
+{% macro modality_sum(side) -%}
+  {%- set terms = [] -%}
+  {%- for column in ai_unit_economics.modality_token_columns(side) -%}
+    {%- do terms.append('coalesce(' ~ column ~ ', 0)') -%}
+  {%- endfor -%}
+  {{ return('(' ~ terms | join(' + ') ~ ')') }}
 {%- endmacro %}
 
 {#- Contract columns a layout can also give typed (typed_<name>, of the kind's type), when
@@ -426,6 +445,8 @@ select * from final
     'start_time': 'timestamp', 'end_time': 'timestamp',
     'input_tokens': 'count', 'output_tokens': 'count', 'cache_read_input_tokens': 'count',
     'cache_creation_input_tokens': 'count', 'reasoning_output_tokens': 'count',
+    'text_input_tokens': 'count', 'image_input_tokens': 'count', 'audio_input_tokens': 'count',
+    'video_input_tokens': 'count', 'text_output_tokens': 'count', 'audio_output_tokens': 'count',
     'attempt': 'count', 'turn_index': 'count', 'reported_inference_calls': 'count',
     'reported_tool_calls': 'count', 'reported_cost': 'money'}) }}
 {%- endmacro %}

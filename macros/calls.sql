@@ -35,19 +35,42 @@
 {%- endmacro %}
 
 {#- The usage types a call's tokens are priced by, the one list pricing, the allocation
-    weights and the reconciliation read: per type, its tokens (an expression over
-    int_aiue__calls_priced, never null), its rate column and its estimated cost column.
-    Uncached input = input - cache read - cache write (input includes cached input, as OTel
-    defines it); output includes reasoning. -#}
+    weights and the reconciliation read: per type, its tokens (a column of both
+    int_aiue__calls_priced and aiue__llm_calls, never null), its rate column and its
+    estimated cost column. Uncached input = input - cache read - cache write (input includes
+    cached input, as OTel defines it); output includes reasoning. Per-modality counts are
+    subsets of the totals, never added to them: image, audio and video input come out of
+    uncached input (capped, in that order, so no part goes below 0; a modality token that was
+    read from or written to the cache is priced as cache), audio output out of output. A
+    modality type with `text_rate` is priced at that rate when the price seeds have no row
+    for it (int_aiue__calls_priced flags the tokens: modality_tokens_at_text_rate); `side`
+    output: an embeddings model without an output rate prices it at 0. -#}
 {% macro usage_types() -%}
   {{ return([
-    {'usage_type': 'input', 'tokens': 'uncached_input_tokens',
-     'price': 'input_price_per_token', 'cost': 'estimated_input_cost'},
+    {'usage_type': 'input', 'tokens': 'uncached_text_input_tokens',
+     'price': 'input_price_per_token', 'cost': 'estimated_input_cost', 'side': 'input'},
+    {'usage_type': 'image_input', 'tokens': 'uncached_image_input_tokens',
+     'price': 'image_input_price_per_token', 'cost': 'estimated_image_input_cost', 'side': 'input',
+     'text_rate': 'input_price_per_token', 'reported': 'image_input_tokens'},
+    {'usage_type': 'audio_input', 'tokens': 'uncached_audio_input_tokens',
+     'price': 'audio_input_price_per_token', 'cost': 'estimated_audio_input_cost', 'side': 'input',
+     'text_rate': 'input_price_per_token', 'reported': 'audio_input_tokens'},
+    {'usage_type': 'video_input', 'tokens': 'uncached_video_input_tokens',
+     'price': 'video_input_price_per_token', 'cost': 'estimated_video_input_cost', 'side': 'input',
+     'text_rate': 'input_price_per_token', 'reported': 'video_input_tokens'},
     {'usage_type': 'cache_read', 'tokens': 'coalesce(cache_read_input_tokens, 0)',
-     'price': 'cache_read_price_per_token', 'cost': 'estimated_cache_read_cost'},
+     'price': 'cache_read_price_per_token', 'cost': 'estimated_cache_read_cost', 'side': 'input'},
     {'usage_type': 'cache_write', 'tokens': 'coalesce(cache_creation_input_tokens, 0)',
-     'price': 'cache_write_price_per_token', 'cost': 'estimated_cache_write_cost'},
-    {'usage_type': 'output', 'tokens': 'coalesce(output_tokens, 0)',
-     'price': 'output_price_per_token', 'cost': 'estimated_output_cost'},
+     'price': 'cache_write_price_per_token', 'cost': 'estimated_cache_write_cost', 'side': 'input'},
+    {'usage_type': 'output', 'tokens': 'coalesce(output_tokens, 0) - coalesce(audio_output_tokens, 0)',
+     'price': 'output_price_per_token', 'cost': 'estimated_output_cost', 'side': 'output'},
+    {'usage_type': 'audio_output', 'tokens': 'coalesce(audio_output_tokens, 0)',
+     'price': 'audio_output_price_per_token', 'cost': 'estimated_audio_output_cost', 'side': 'output',
+     'text_rate': 'output_price_per_token', 'reported': 'audio_output_tokens'},
   ]) }}
+{%- endmacro %}
+
+{#- The per-modality usage types (those priced at a text rate when no modality price holds). -#}
+{% macro modality_usage_types() -%}
+  {{ return(ai_unit_economics.usage_types() | selectattr('text_rate', 'defined') | list) }}
 {%- endmacro %}

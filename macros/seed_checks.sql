@@ -19,7 +19,7 @@
   {%- set prices = {
       'cells': [('price_per_million', 'amount', money), ('valid_from', 'date', none), ('valid_to', 'date', none)],
       'key': ['provider', 'model', 'usage_type', 'valid_from'], 'folded': ['provider', 'model', 'usage_type'],
-      'values': {'usage_type': ['input', 'output', 'cache_read', 'cache_write']},
+      'values': {'usage_type': ai_unit_economics.usage_types() | map(attribute='usage_type') | list},
       'currency': true} -%}
   {{ return({
     'aiue_model_prices': prices,

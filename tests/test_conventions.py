@@ -42,6 +42,12 @@ NEWER_CALL_COLUMNS = (
     "prompt_name", "prompt_version", "reasoning_level", "reported_cost", "reported_cost_currency",
     "reported_cost_source", "cost_source", "estimated_cost_source",
 )  # fmt: skip
+# The Sonnet call's per-modality counts (test_modality_tokens_are_parts_of_the_totals).
+MODALITY_CALL_COLUMNS = (
+    "text_input_tokens", "image_input_tokens", "text_output_tokens", "uncached_text_input_tokens",
+    "uncached_image_input_tokens", "modality_tokens_at_text_rate", "estimated_input_cost",
+    "estimated_image_input_cost",
+)  # fmt: skip
 IDENTITY = {
     "trace_id", "span_id", "parent_span_id", "intent_id", "conversation_id", "response_id",
     "source_file", "source_row_number",
@@ -101,7 +107,7 @@ def test_a_renamed_attribute_is_read_under_either_name_and_counted_once(
     ]
     for rows in calls.values():
         for row in rows:
-            for column in NEWER_CALL_COLUMNS:
+            for column in NEWER_CALL_COLUMNS + MODALITY_CALL_COLUMNS:
                 row.pop(column)
     assert calls["otel_1.41.0.jsonl"] == calls["otel_genai_dev.jsonl"]
     assert calls["both_names.jsonl"] == calls["otel_genai_dev.jsonl"]
@@ -132,6 +138,80 @@ def test_the_newer_names_fill_the_call_dimensions(conventions_build: Build) -> N
     assert {row[c] for row in calls["otel_1.41.0.jsonl"] for c in NEWER_CALL_COLUMNS} - {
         "estimated"
     } == {None}
+
+
+def test_modality_tokens_are_parts_of_the_totals(conventions_build: Build) -> None:
+    """The Sonnet call's 100 input tokens say 90 text and 10 image (and 180 text output): parts
+    of the totals, never added. Uncached input is 100 - 50 - 25 = 25, of which the 10 image
+    tokens; the price seed has no image_input rate for Sonnet, so they are priced at the $3
+    input rate and flagged: 15 x 3 = 45 -> $0.000045 input, 10 x 3 = 30 -> $0.00003 image,
+    the call's cost unchanged ($0.00288375). The GPT-4 call's 100 / 180 are all text."""
+    calls = rows_by_version(conventions_build, "aiue__llm_calls", "started_at")
+    for name in ("otel_genai_dev.jsonl", "both_names.jsonl"):
+        assert [[row[c] for c in MODALITY_CALL_COLUMNS] for row in calls[name]] == [
+            [90, 10, 180, 15, 10, 10, Decimal("0.000045"), Decimal("0.00003")],
+            [0, 0, 0, 0, 0, 0, None, None],
+            [100, 0, 180, 100, 0, 0, Decimal("0.003"), Decimal(0)],
+        ]
+    assert [row["token_cost"] for row in calls["otel_genai_dev.jsonl"]] == [
+        Decimal("0.00288375"), Decimal(0), Decimal("0.0138"),
+    ]  # fmt: skip
+    assert [row["modality_tokens_at_text_rate"] for row in calls["otel_1.41.0.jsonl"]] == [0] * 3
+
+
+def test_each_modality_is_priced_at_its_own_rate_or_flagged(conventions_build: Build) -> None:
+    """modalities.jsonl (a voice and a vision call, names after v1.41.0), $ per 1M:
+    gpt-audio (text $2.50 / $10, audio $32 / $64; no cache-read rate: the input rate) reads
+    1000 input tokens, 400 from the cache, 300 text and 700 audio, and writes 500, 400 audio.
+    Uncached input is 600: the audio takes all of it (capped; 100 audio tokens were cached and
+    are priced as cache), text 0. 600 x 32 + 400 x 2.50 + 100 x 10 + 400 x 64 = 46800 ->
+    $0.0468, nothing at a text rate. gpt-4o-2024-08-06 ($2.50 / $10, no image rate): 1200 input,
+    1000 image, 50 output: 1000 x 2.50 + 200 x 2.50 + 50 x 10 = 3500 -> $0.0035, its 1000
+    image tokens flagged. A third call says 80 text + 50 image of 100 input: rejected."""
+    calls = conventions_build.records(
+        "select * from main_aiue.aiue__llm_calls where conversation_id = 'conv_modalities'"
+        " order by started_at"
+    )
+    assert [
+        (row["response_model"], row["uncached_text_input_tokens"],
+         row["uncached_audio_input_tokens"], row["uncached_image_input_tokens"],
+         row["cache_read_input_tokens"], row["estimated_audio_input_cost"],
+         row["estimated_audio_output_cost"], row["estimated_image_input_cost"],
+         row["modality_tokens_at_text_rate"], row["token_cost"])
+        for row in calls
+    ] == [
+        ("gpt-audio", 0, 600, 0, 400, Decimal("0.0192"), Decimal("0.0256"), Decimal(0), 0,
+         Decimal("0.0468")),
+        ("gpt-4o-2024-08-06", 200, 0, 1000, 0, Decimal(0), Decimal(0), Decimal("0.0025"), 1000,
+         Decimal("0.0035")),
+    ]  # fmt: skip
+    # Every token is priced once: the usage rows add up to the totals and to the cost.
+    usages = conventions_build.query(
+        "select usage_type, sum(tokens), sum(estimated_cost)"
+        " from main_aiue_intermediate.int_aiue__call_usages"
+        " where call_id like 'd4d4d4d4d4d4d4d4d4d4d4d4d4d4d4d4-%' group by usage_type"
+        " order by usage_type"
+    )
+    assert usages == [
+        ("audio_input", 600, Decimal("0.0192")),
+        ("audio_output", 400, Decimal("0.0256")),
+        ("cache_read", 400, Decimal("0.001")),
+        ("image_input", 1000, Decimal("0.0025")),
+        ("input", 200, Decimal("0.0005")),
+        ("output", 150, Decimal("0.0015")),
+    ]
+    assert sum(row[1] for row in usages) == sum(
+        row["input_tokens"] + row["output_tokens"] for row in calls
+    )
+    assert sum(row[2] for row in usages) == sum(row["estimated_token_cost"] for row in calls)
+    rejected = conventions_build.query(
+        "select span_id, rejection_rule, rejection_reason from main_aiue.aiue__rejected_spans"
+        " where rejection_kind = 'invalid'"
+    )
+    assert [(span, rule) for span, rule, _ in rejected] == [
+        ("d3d3d3d3d3d3d3d3", "modality_exceeds_input")
+    ]
+    assert "(130 > 100)" in rejected[0][2]
 
 
 def test_an_agent_span_reports_its_calls(conventions_build: Build) -> None:
@@ -217,7 +297,8 @@ def test_a_conversation_turn_is_an_intent_root(conventions_build: Build) -> None
     (the intent is the conversation, not the trace)."""
     roots = conventions_build.query(
         "select operation_name, rejection_kind, rejection_reason"
-        " from main_aiue.aiue__rejected_spans order by operation_name"
+        " from main_aiue.aiue__rejected_spans where rejection_kind = 'not_a_call'"
+        " order by operation_name"
     )
     assert [(operation, kind) for operation, kind, _ in roots] == [
         ("handle_conversation_turn", "not_a_call"),

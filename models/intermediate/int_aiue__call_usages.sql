@@ -1,7 +1,7 @@
 {{ config(materialized='view') }}
 {#- One row per inference call and usage type it has tokens of (ai_unit_economics.usage_types:
-    input = uncached input, cache_read, cache_write, output): the tokens, the rate and the
-    estimated cost of that part. The allocation weights of token buckets and the unbilled
+    input = uncached text input, the per-modality types, cache_read, cache_write, output): the
+    tokens, the rate and the estimated cost of that part. The allocation weights of token buckets and the unbilled
     rows of the reconciliation read it. -#}
 with calls as (
 

@@ -40,6 +40,9 @@ with calls as (
         cache_read_input_tokens,
         cache_creation_input_tokens,
         reasoning_output_tokens,
+        {% for column in ai_unit_economics.modality_token_columns() -%}
+        {{ column }},
+        {% endfor -%}
         reported_cost,
         is_inference,
         is_tool,
@@ -76,6 +79,9 @@ model_rates as (
         output_price_per_token,
         cache_read_price_per_token,
         cache_write_price_per_token,
+        {% for usage in ai_unit_economics.modality_usage_types() -%}
+        {{ usage.price }},
+        {% endfor -%}
         has_negotiated_price
     from {{ ref('int_aiue__model_rates_daily') }}
 
@@ -121,6 +127,13 @@ rated as (
         model_rates.output_price_per_token,
         model_rates.cache_read_price_per_token,
         model_rates.cache_write_price_per_token,
+        {% for usage in ai_unit_economics.modality_usage_types() -%}
+        coalesce(model_rates.{{ usage.price }}, model_rates.{{ usage.text_rate }}) as {{ usage.price }},
+        case
+            when model_rates.priced_model is not null and model_rates.{{ usage.price }} is null
+                then true else false
+        end as is_{{ usage.usage_type }}_at_text_rate,
+        {% endfor -%}
         coalesce(model_rates.has_negotiated_price, false) as has_negotiated_price,
         matched_tool_rates.cost_per_call as tool_cost_per_call
     from calls
@@ -134,6 +147,27 @@ rated as (
 
 ),
 
+{#- Modality input out of uncached input, capped in usage_types() order so no part goes
+    below 0 (what does not fit was read from or written to the cache, priced as cache). -#}
+{%- set modality_inputs = ai_unit_economics.modality_usage_types() | selectattr('side', 'equalto', 'input') | list %}
+split as (
+
+    select
+        *,
+        {% for usage in modality_inputs -%}
+        least(
+            coalesce({{ usage.reported }}, 0),
+            greatest(uncached_input_tokens{% for earlier in modality_inputs[:loop.index0] %} - coalesce({{ earlier.reported }}, 0){% endfor %}, 0)
+        ) as {{ usage.tokens }},
+        {% endfor -%}
+        greatest(
+            uncached_input_tokens{% for usage in modality_inputs %} - coalesce({{ usage.reported }}, 0){% endfor %},
+            0
+        ) as uncached_text_input_tokens
+    from rated
+
+),
+
 usage_costs as (
 
     select
@@ -142,7 +176,7 @@ usage_costs as (
         cast(
             case
                 when not is_inference then null
-                {%- if usage.usage_type == 'output' %}
+                {%- if usage.side == 'output' %}
                 {#- An embeddings model has no output price: its input prices the call. #}
                 when is_embeddings and priced_model is not null and {{ usage.price }} is null then 0
                 {%- endif %}
@@ -150,9 +184,16 @@ usage_costs as (
             end as {{ ai_unit_economics.type_money() }}
         ) as {{ usage.cost }},
         {% endfor -%}
+        {#- Modality tokens priced at the text rate for lack of a modality price. #}
+        case when is_inference then
+            {%- for usage in ai_unit_economics.modality_usage_types() %}
+            case when is_{{ usage.usage_type }}_at_text_rate then {{ usage.tokens }} else 0 end
+            {{- " +" if not loop.last }}
+            {%- endfor %}
+        else 0 end as modality_tokens_at_text_rate,
         is_inference and reported_cost is not null
             and reported_cost_currency = '{{ var("aiue_reporting_currency") }}' as has_reported_cost
-    from rated
+    from split
 
 ),
 
@@ -213,14 +254,20 @@ final as (
         cache_read_input_tokens,
         cache_creation_input_tokens,
         reasoning_output_tokens,
-        input_price_per_token,
-        output_price_per_token,
-        cache_read_price_per_token,
-        cache_write_price_per_token,
-        estimated_input_cost,
-        estimated_cache_read_cost,
-        estimated_cache_write_cost,
-        estimated_output_cost,
+        {% for column in ai_unit_economics.modality_token_columns() -%}
+        {{ column }},
+        {% endfor -%}
+        uncached_text_input_tokens,
+        {% for usage in ai_unit_economics.modality_usage_types() if usage.side == 'input' -%}
+        {{ usage.tokens }},
+        {% endfor -%}
+        modality_tokens_at_text_rate,
+        {% for usage in ai_unit_economics.usage_types() -%}
+        {{ usage.price }},
+        {% endfor -%}
+        {% for usage in ai_unit_economics.usage_types() -%}
+        {{ usage.cost }},
+        {% endfor -%}
         estimated_token_cost,
         reported_cost,
         cast(

@@ -342,6 +342,11 @@ final as (
             as {{ ai_unit_economics.type_unit_price() }}) as cache_read_price_per_token,
         cast(coalesce(day_rates.cache_write_price_per_token, day_rates.input_price_per_token)
             as {{ ai_unit_economics.type_unit_price() }}) as cache_write_price_per_token,
+        {#- A modality's own rate, null when the seeds have none (int_aiue__calls_priced then
+            prices its tokens at the text rate, flagged). #}
+        {% for usage in ai_unit_economics.modality_usage_types() -%}
+        cast(day_rates.{{ usage.price }} as {{ ai_unit_economics.type_unit_price() }}) as {{ usage.price }},
+        {% endfor -%}
         coalesce(day_rates.has_negotiated_price, false) as has_negotiated_price
     from rate_keys
     inner join priced_models

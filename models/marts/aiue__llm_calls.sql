@@ -125,10 +125,17 @@ final as (
         coalesce(cache_read_input_tokens, 0) as cache_read_input_tokens,
         coalesce(cache_creation_input_tokens, 0) as cache_creation_input_tokens,
         coalesce(reasoning_output_tokens, 0) as reasoning_output_tokens,
-        estimated_input_cost,
-        estimated_cache_read_cost,
-        estimated_cache_write_cost,
-        estimated_output_cost,
+        {% for column in ai_unit_economics.modality_token_columns() -%}
+        coalesce({{ column }}, 0) as {{ column }},
+        {% endfor -%}
+        uncached_text_input_tokens,
+        {% for usage in ai_unit_economics.modality_usage_types() if usage.side == 'input' -%}
+        {{ usage.tokens }},
+        {% endfor -%}
+        modality_tokens_at_text_rate,
+        {% for usage in ai_unit_economics.usage_types() -%}
+        {{ usage.cost }},
+        {% endfor -%}
         estimated_token_cost,
         reported_cost,
         reported_cost_currency,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import re
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -68,6 +69,32 @@ def test_seed_cost_equals_calc_price(
     assert actual == expected, (provider, model, day)
 
 
+def test_audio_tokens_are_priced_at_their_own_rate_as_genai_prices_does(
+    rows: list[prices.PriceRow],
+) -> None:
+    """gpt-audio has audio rates in genai-prices: `aiue prices` writes them as audio_input /
+    audio_output rows, and 1000 input (700 audio) + 500 output (400 audio) cost what
+    genai-prices says; gpt-4o has none, so the same counts cost the text rates."""
+    audio = {(r.usage_type, r.price_per_million) for r in rows if r.model == "gpt-audio"}
+    assert {"audio_input", "audio_output"} <= {usage_type for usage_type, _ in audio}
+    usage = genai_prices.Usage(
+        input_tokens=1000, input_audio_tokens=700, output_tokens=500, output_audio_tokens=400
+    )
+    day = date(2026, 1, 10)
+    at_noon = datetime(day.year, day.month, day.day, 12, tzinfo=UTC)
+    costs = {}
+    for model in ("gpt-audio", "gpt-4o"):
+        expected = genai_prices.calc_price(
+            usage, model, provider_id="openai", genai_request_timestamp=at_noon
+        ).total_price
+        costs[model] = prices.seed_cost(
+            rows, "openai", model, day, 1000, 500, audio_input_tokens=700, audio_output_tokens=400
+        )
+        assert costs[model] == expected, model
+    text_only = prices.seed_cost(rows, "openai", "gpt-audio", day, 1000, 500)
+    assert text_only is not None and text_only < costs["gpt-audio"]
+
+
 def test_a_dated_price_change_becomes_two_effective_dated_rows(
     rows: list[prices.PriceRow],
 ) -> None:
@@ -102,12 +129,11 @@ def test_aiue_prices_writes_the_seed_format(tmp_path: Path) -> None:
         reader = csv.DictReader(handle)
         written = list(reader)
     assert reader.fieldnames == SEED_COLUMNS["aiue_model_prices"]
-    assert {row["usage_type"] for row in written} <= {
-        "input",
-        "output",
-        "cache_read",
-        "cache_write",
-    }
+    # Only usage types the pipeline prices (macros/calls.sql usage_types), audio ones included.
+    macro = (Path(__file__).resolve().parents[2] / "macros" / "calls.sql").read_text()
+    priced = set(re.findall(r"'usage_type': '([a-z_]+)'", macro))
+    assert {row["usage_type"] for row in written} <= priced
+    assert {"audio_input", "audio_output"} <= {row["usage_type"] for row in written}
     gpt4o = {r["usage_type"]: r for r in written if r["model"] == "gpt-4o"}
     assert gpt4o["input"]["price_per_million"] == "2.5"
     assert gpt4o["input"]["currency"] == "USD" and gpt4o["input"]["valid_to"] == ""

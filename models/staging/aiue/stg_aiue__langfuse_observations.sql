@@ -3,7 +3,8 @@
     call; spans, events, agents and chains are not calls. Langfuse's usage types are
     additive (input excludes input_cached_tokens), so input tokens are the sum of every
     usageDetails key holding 'input' and output tokens of every key holding 'output' (the
-    rule Langfuse's UI applies); costDetails.total is the gateway-reported cost in USD.
+    rule Langfuse's UI applies; input_audio_tokens / output_audio_tokens, parts of those sums,
+    are the audio counts); costDetails.total is the gateway-reported cost in USD.
     promptName is the prompt name, modelParameters.reasoning_effort the reasoning level.
     Application attributes come from the metadata JSON (keys of var
     aiue_app_attribute_keys). Text here; int_aiue__spans_parsed parses it. -#}
@@ -53,6 +54,8 @@ cleaned as (
         {{ ai_unit_economics.json_first_text(usage_details, ['input_cached_tokens', 'cache_read_input_tokens', 'input_cache_read']) }} as cache_read_tokens,
         {{ ai_unit_economics.json_first_text(usage_details, ['cache_creation_input_tokens', 'input_cache_creation', 'input_cache_write']) }} as cache_creation_tokens,
         {{ ai_unit_economics.json_first_text(usage_details, ['output_reasoning_tokens', 'output_reasoning']) }} as reasoning_tokens,
+        {{ ai_unit_economics.json_first_text(usage_details, ['input_audio_tokens', 'input_audio']) }} as audio_input_tokens,
+        {{ ai_unit_economics.json_first_text(usage_details, ['output_audio_tokens', 'output_audio']) }} as audio_output_tokens,
         coalesce(
             {{ ai_unit_economics.json_first_text(cost_details, ['total']) }},
             cast({{ ai_unit_economics.json_sum_keys_containing(cost_details, '') }} as {{ dbt.type_string() }}),
@@ -96,6 +99,12 @@ mapped as (
         cache_read_tokens as raw_cache_read_input_tokens,
         cache_creation_tokens as raw_cache_creation_input_tokens,
         reasoning_tokens as raw_reasoning_output_tokens,
+        cast(null as {{ dbt.type_string() }}) as raw_text_input_tokens,
+        cast(null as {{ dbt.type_string() }}) as raw_image_input_tokens,
+        audio_input_tokens as raw_audio_input_tokens,
+        cast(null as {{ dbt.type_string() }}) as raw_video_input_tokens,
+        cast(null as {{ dbt.type_string() }}) as raw_text_output_tokens,
+        audio_output_tokens as raw_audio_output_tokens,
         case when observation_level = 'ERROR' then coalesce(status_message, 'ERROR') end as raw_error_type,
         case when observation_type = 'TOOL' then observation_name end as raw_tool_name,
         app_feature_tag as raw_feature_tag,

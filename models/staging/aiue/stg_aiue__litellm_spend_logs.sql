@@ -2,7 +2,8 @@
     LiteLLM_SpendLogs, one row per request through the gateway. request_id is the call (its
     trace and span id, and the provider's response id), session_id the conversation, spend
     the gateway's own cost in USD (its cost source 'local': LiteLLM prices the call from its
-    model price map); cached and reasoning tokens come from the usage_object in
+    model price map); cached, reasoning and per-modality tokens (prompt_tokens_details /
+    completion_tokens_details text, image and audio tokens) come from the usage_object in
     the metadata JSON, application attributes from its spend_logs_metadata /
     requester_metadata (keys of var aiue_app_attribute_keys). Text here;
     int_aiue__spans_parsed parses it. -#}
@@ -52,6 +53,11 @@ cleaned as (
             {{ ai_unit_economics.clean_text(ai_unit_economics.json_path_text(metadata, usage + ['prompt_tokens_details', 'cache_creation_tokens'])) }}
         ) as cache_creation_tokens,
         {{ ai_unit_economics.clean_text(ai_unit_economics.json_path_text(metadata, usage + ['completion_tokens_details', 'reasoning_tokens'])) }} as reasoning_tokens,
+        {{ ai_unit_economics.clean_text(ai_unit_economics.json_path_text(metadata, usage + ['prompt_tokens_details', 'text_tokens'])) }} as text_input_tokens,
+        {{ ai_unit_economics.clean_text(ai_unit_economics.json_path_text(metadata, usage + ['prompt_tokens_details', 'image_tokens'])) }} as image_input_tokens,
+        {{ ai_unit_economics.clean_text(ai_unit_economics.json_path_text(metadata, usage + ['prompt_tokens_details', 'audio_tokens'])) }} as audio_input_tokens,
+        {{ ai_unit_economics.clean_text(ai_unit_economics.json_path_text(metadata, usage + ['completion_tokens_details', 'text_tokens'])) }} as text_output_tokens,
+        {{ ai_unit_economics.clean_text(ai_unit_economics.json_path_text(metadata, usage + ['completion_tokens_details', 'audio_tokens'])) }} as audio_output_tokens,
         {{ ai_unit_economics.clean_text(ai_unit_economics.json_path_text(metadata, ['error_information', 'error_class'])) }} as error_class,
         {{ ai_unit_economics.source_text(columns, ['spend']) }} as spend,
         {% for column in ['feature_tag', 'intent_id', 'attempt', 'turn_index', 'prompt_version'] + ai_unit_economics.passthrough_column_names() -%}
@@ -99,6 +105,12 @@ mapped as (
         cache_read_tokens as raw_cache_read_input_tokens,
         cache_creation_tokens as raw_cache_creation_input_tokens,
         reasoning_tokens as raw_reasoning_output_tokens,
+        text_input_tokens as raw_text_input_tokens,
+        image_input_tokens as raw_image_input_tokens,
+        audio_input_tokens as raw_audio_input_tokens,
+        cast(null as {{ dbt.type_string() }}) as raw_video_input_tokens,
+        text_output_tokens as raw_text_output_tokens,
+        audio_output_tokens as raw_audio_output_tokens,
         case when status = 'failure' then coalesce(error_class, 'failure') end as raw_error_type,
         cast(null as {{ dbt.type_string() }}) as raw_tool_name,
         app_feature_tag as raw_feature_tag,

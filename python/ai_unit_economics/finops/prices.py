@@ -31,6 +31,9 @@ USAGE_PRICE_KEYS: dict[str, str] = {
     "output": "output_mtok",
     "cache_read": "cache_read_mtok",
     "cache_write": "cache_write_mtok",
+    # Per-modality rates (macros/calls.sql usage_types); genai-prices 0.2.5 has audio only.
+    "audio_input": "input_audio_mtok",
+    "audio_output": "output_audio_mtok",
 }
 
 # genai-prices provider id -> the gen_ai.provider.name telemetry carries (OpenTelemetry
@@ -173,7 +176,7 @@ def model_rows(provider: str, model: Any, label: str) -> Iterator[PriceRow]:
     for usage_type, price_key in USAGE_PRICE_KEYS.items():
         open_row: PriceRow | None = None
         for start in starts:
-            price, tier_note = _unit_price(getattr(prices_on(model, start), price_key))
+            price, tier_note = _unit_price(getattr(prices_on(model, start), price_key, None))
             row = None
             if price is not None:
                 source = f"{label}{tier_note}{note}"
@@ -249,8 +252,12 @@ def seed_cost(
     output_tokens: int,
     cache_read_tokens: int = 0,
     cache_write_tokens: int = 0,
+    audio_input_tokens: int = 0,
+    audio_output_tokens: int = 0,
 ) -> Decimal | None:
-    """A call's cost from seed rows with the pipeline's rules (DESIGN.md §4), for checks."""
+    """A call's cost from seed rows with the pipeline's rules (DESIGN.md §4), for checks:
+    audio tokens are parts of the totals, audio input out of uncached input (capped), each at
+    its audio rate, else at the text rate."""
     rates: dict[str, Decimal] = {}
     for row in rows:
         if (row.provider, row.model) != (provider, model.lower()):
@@ -260,12 +267,16 @@ def seed_cost(
     if "input" not in rates and "output" not in rates:
         return None
     input_rate = rates.get("input", Decimal(0))
+    output_rate = rates.get("output", Decimal(0))
     uncached = input_tokens - cache_read_tokens - cache_write_tokens
+    audio_input = min(audio_input_tokens, max(uncached, 0))
     total = (
-        uncached * input_rate
+        (uncached - audio_input) * input_rate
+        + audio_input * rates.get("audio_input", input_rate)
         + cache_read_tokens * rates.get("cache_read", input_rate)
         + cache_write_tokens * rates.get("cache_write", input_rate)
-        + output_tokens * rates.get("output", Decimal(0))
+        + (output_tokens - audio_output_tokens) * output_rate
+        + audio_output_tokens * rates.get("audio_output", output_rate)
     )
     return total / Decimal(1_000_000)
 
