@@ -314,3 +314,14 @@ def test_editing_the_escalation_seed_moves_cps_by_the_hand_computed_amount(
 
     # One escalated intent (i2) over one success: a ticket at $25 instead of $15 adds $10.
     assert cps(rebuilt) - cps(small) == pytest.approx(10.0, rel=1e-9)
+
+
+def test_the_builds_seed_folder_keeps_the_seeds_after_dbt(small: Build) -> None:
+    """dbt writes each seed's load SQL over the seed's own file when the seed path is absolute
+    (the build's .aiue/seeds is): the run puts the CSVs back, so the folder holds the seeds
+    the build used, byte for byte."""
+    folder = small.db_path.parent / ".aiue" / "seeds"
+    for copy in (FIXTURES / "small" / "seeds").glob("*.csv"):
+        assert (folder / copy.name).read_bytes() == copy.read_bytes(), copy.name
+    bundled = FIXTURES.parents[1] / "seeds" / "aiue_focus_sku_map.csv"
+    assert (folder / bundled.name).read_bytes() == bundled.read_bytes()

@@ -129,6 +129,12 @@ SEED_COLUMNS: dict[str, list[str]] = {
     ],
 }
 
+# Seed columns a copy of yours may leave out, and the value each of its rows then takes: the
+# behaviour before the column existed (a copy made for an older version keeps working).
+SEED_COLUMN_DEFAULTS: dict[str, dict[str, str]] = {
+    "aiue_success_criteria": {"evaluator_type": "*"},
+}
+
 
 # Every file `aiue run --input DIR` reads: its name in DIR, the raw table it loads into, the
 # suffixes it may have, the columns it must have (compared lower-cased; each a tuple of the

@@ -90,7 +90,12 @@ def run_pipeline(
             **staged.variables,
             **(variables or {}),
         }
-        _build(target, staged, seed_dir, build_vars, append and not rebuild, unit_tests)
+        try:
+            _build(target, staged, seed_dir, build_vars, append and not rebuild, unit_tests)
+        finally:
+            # dbt writes each seed's load SQL to target/run/<package>/<seed path>, which is
+            # the seed file itself when the seed path is absolute, as this one is.
+            write_seed_dir(seed_dir, bundled, seeds)
         published_notes = warehouse.publish(staged) or []
     for line in [*seed_notes, *build_notes(target, db_path), *published_notes]:
         UI.note(line)

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import UserError
-from ..project import EMPTY_INPUT_COLUMNS, INPUTS, SEED_COLUMNS, InputSpec
+from ..project import EMPTY_INPUT_COLUMNS, INPUTS, SEED_COLUMN_DEFAULTS, SEED_COLUMNS, InputSpec
 
 # Inputs that get an empty raw table when the folder lacks them (staging always reads them).
 ALWAYS_LOADED = tuple(EMPTY_INPUT_COLUMNS)
@@ -173,7 +173,12 @@ def seed_overrides(input_dir: Path | None) -> list[Path]:
                 f"{', '.join(f'{name}.csv' for name in SEED_COLUMNS)}."
             )
         header = _seed_header(path)
-        missing = [column for column in SEED_COLUMNS[path.stem] if column not in header]
+        optional = SEED_COLUMN_DEFAULTS.get(path.stem, {})
+        missing = [
+            column
+            for column in SEED_COLUMNS[path.stem]
+            if column not in header and column not in optional
+        ]
         if missing:
             raise UserError(
                 f"{path}: missing column '{missing[0]}' "

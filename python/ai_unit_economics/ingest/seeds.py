@@ -17,13 +17,15 @@ folder per run would cost every run a full parse.
 
 from __future__ import annotations
 
+import csv
 import hashlib
+import io
 import os
 from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import UserError
-from ..project import SEED_COLUMNS
+from ..project import SEED_COLUMN_DEFAULTS, SEED_COLUMNS
 from .inputs import csv_layout
 
 YOURS = "yours"
@@ -47,15 +49,34 @@ class SeedFile:
         return self.content.encode("utf-8")
 
 
+def with_default_columns(seed_name: str, text: str) -> str:
+    """Your copy's text with each column of SEED_COLUMN_DEFAULTS it leaves out added at the
+    end, every row taking its default; unchanged when it has them all."""
+    defaults = SEED_COLUMN_DEFAULTS.get(seed_name, {})
+    rows = list(csv.reader(io.StringIO(text.removeprefix("\ufeff"))))
+    if not rows:
+        return text
+    header = [column.strip() for column in rows[0]]
+    added = {column: value for column, value in defaults.items() if column not in header}
+    if not added:
+        return text
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow([*rows[0], *added])
+    writer.writerows([*row, *added.values()] for row in rows[1:] if row)
+    return out.getvalue()
+
+
 def _yours(path: Path) -> SeedFile:
-    data = path.read_bytes()
+    # checked UTF-8 by seed_overrides
+    data = with_default_columns(path.stem, path.read_bytes().decode("utf-8")).encode("utf-8")
     return SeedFile(
         seed_name=path.stem,
         seed_origin=YOURS,
         content_sha256=hashlib.sha256(data).hexdigest(),
         size_bytes=len(data),
         source_path=os.path.abspath(path),
-        content=data.decode("utf-8"),  # checked UTF-8 by seed_overrides
+        content=data.decode("utf-8"),
     )
 
 
@@ -114,7 +135,11 @@ def write_seed_dir(folder: Path, bundled_dir: Path, seeds: list[SeedFile]) -> Pa
     for path in sorted(bundled_dir.iterdir()):
         if path.is_file():
             mine = yours.get(path.name)
-            wanted[path.name] = mine.data if mine is not None else path.read_bytes()
+            wanted[path.name] = (
+                with_default_columns(mine.seed_name, mine.content or "").encode("utf-8")
+                if mine is not None
+                else path.read_bytes()
+            )
     for name, data in wanted.items():
         target = folder / name
         if target.is_file() and target.read_bytes() == data:
