@@ -63,8 +63,8 @@ REJECTED: dict[tuple[str, int], str] = {
     ("aiue_model_prices", 9): "currency EUR is not the reporting currency USD (var "
     "aiue_reporting_currency), and aiue_model_prices is not converted (aiue_fx_rates converts "
     "billing rows only): give the row in USD",
-    ("aiue_model_prices", 10): "usage_type is not one of input, output, cache_read, cache_write: "
-    "outptu",
+    ("aiue_model_prices", 10): "usage_type is not one of input, image_input, audio_input, "
+    "video_input, cache_read, cache_write, output, audio_output: outptu",
     ("aiue_escalation_costs", 2): "minutes_per_ticket is not a number, or is out of range: ten",
     ("aiue_review_costs", 2): "valid_from is not a calendar date (YYYY-MM-DD): 2026-13-01",
 }
