@@ -4,6 +4,13 @@
     * cast({{ price_per_token }} as {{ ai_unit_economics.type_unit_price() }})
 {%- endmacro %}
 
+{#- Whether a span is an intent root (var aiue_intent_root_operations: invoke_agent,
+    invoke_workflow, handle_conversation_turn); false for every span when the var is empty. -#}
+{% macro is_intent_root(column='operation_name') -%}
+  {%- set root_operations = var('aiue_intent_root_operations') -%}
+  {{ column ~ ' in ' ~ ai_unit_economics.sql_string_list(root_operations) if root_operations else 'false' }}
+{%- endmacro %}
+
 {#- A list var rendered as a SQL string list: ('chat', 'embeddings'). -#}
 {% macro sql_string_list(values) -%}
   ({%- for value in values -%}'{{ value }}'{{ ", " if not loop.last }}{%- endfor -%})

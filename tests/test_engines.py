@@ -482,8 +482,7 @@ def engine_build(request: pytest.FixtureRequest, engine: str) -> EngineBuild:
 
 
 def _rows(build: EngineBuild, mart: str) -> list[dict[str, Any]]:
-    columns, rows = build.marts[mart]
-    return [dict(zip(columns, row, strict=True)) for row in rows]
+    return list(keyed(build.marts[mart], MARTS[mart]).values())
 
 
 def _close(actual: Any, expected: float) -> bool:

@@ -3,13 +3,11 @@
     whose parent is not one, so a sub-agent's run is counted inside its caller's, not again.
     reported_* are what the agent framework says its runs made
     (gen_ai.invoke_agent.inference_calls / .tool_calls), null when no run reported them. -#}
-{%- set root_operations = var('aiue_intent_root_operations') %}
-{%- set is_root = 'operation_name in ' ~ ai_unit_economics.sql_string_list(root_operations) if root_operations else 'false' %}
 with roots as (
 
     select trace_id, span_id, parent_span_id, intent_id, reported_inference_calls, reported_tool_calls
     from {{ ref('int_aiue__spans_validated') }}
-    where {{ is_root }}
+    where {{ ai_unit_economics.is_intent_root() }}
         and rejection_kind = 'not_a_call'
 
 ),

@@ -136,14 +136,13 @@ inferred_calls as (
 ),
 
 {#- The conversation of each trace's intent roots, when they name exactly one. -#}
-{%- set root_operations = var('aiue_intent_root_operations') %}
 root_conversations as (
 
     select
         trace_id,
         min(conversation_id) as root_conversation_id
     from spans
-    where {{ 'operation_name in ' ~ ai_unit_economics.sql_string_list(root_operations) if root_operations else 'false' }}
+    where {{ ai_unit_economics.is_intent_root() }}
         and conversation_id is not null
     group by trace_id
     having count(distinct conversation_id) = 1
