@@ -146,7 +146,7 @@ def hostile_postgres(
 ) -> dict[str, Any]:
     work = tmp_path_factory.mktemp("hostile_postgres")
     with environment(postgres_server.env()):
-        args = ["run", "--input", str(HOSTILE), "--target", "postgres"]
+        args = ["run", "--full-refresh", "--input", str(HOSTILE), "--target", "postgres"]
         assert aiue([*args, "--db", str(work / "aiue.duckdb")]) == 0
         return collect("postgres", None)
 

@@ -390,6 +390,7 @@ def build_in_process(target: str, data: Path, work: Path, env: dict[str, str]) -
         run = [
             "run",
             "--unit-tests",
+            "--full-refresh",  # this folder alone, whatever an earlier test left in the schema
             "--input",
             str(data),
             "--target",

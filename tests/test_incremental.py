@@ -6,6 +6,7 @@ single run over all the data. A file loaded twice is refused, never counted twic
 from __future__ import annotations
 
 import csv
+import json
 import shutil
 from pathlib import Path
 from typing import Any
@@ -185,54 +186,62 @@ def test_full_refresh_rebuilds_from_the_folder_alone(builds: dict[str, object]) 
     assert days <= 2  # the last day, and calls of its intents that ran past midnight
 
 
-def test_postgres_incremental_run_equals_a_full_refresh(
+def test_postgres_append_equals_a_full_refresh(
     postgres_server: Any, builds: dict[str, object]
 ) -> None:
-    """On Postgres `aiue run` always rebuilds, so the second day is appended to the raw tables
-    here, and dbt builds again without --full-refresh (int_aiue__spans_validated recomputes
-    only the touched days); then a --full-refresh build of the same raw tables."""
+    """`aiue run --target postgres` on a build an earlier run made appends the folder (the
+    staged build starts from copies of the published raw tables and of
+    int_aiue__spans_validated, which recomputes only the touched days), refuses a file
+    loaded again, and rebuilds from the raw tables with no --input; every mart then equals a
+    --full-refresh build of the same raw tables, and DuckDB's appended build row by row."""
     root = builds["root"]
     work = root / "postgres"
     work.mkdir()
-    dbt = {"target": "postgres", "work_dir": work / ".aiue"}
+    db = ["--db", str(work / "unused.duckdb")]
+    dbt = {"target": "postgres", "work_dir": work / ".aiue" / "dbt"}
     with environment(postgres_server.env()):
-        run = ["run", "--input", str(root / "day1"), "--target", "postgres"]
-        assert aiue([*run, "--db", str(work / "unused.duckdb")]) == 0
+        run = ["run", "--target", "postgres", *db]
+        assert aiue([*run, "--full-refresh", "--input", str(root / "day1")]) == 0
+        assert aiue([*run, "--input", str(root / "day2")]) == 0
         raw = engine("postgres").raw_schema()
-        tables = ("genai_spans", "outcomes", "focus_costs")
-        with postgres_server.connect() as connection, connection.cursor() as cursor:
-            cursor.execute("drop schema if exists aiue_raw_day1 cascade")
-            cursor.execute("create schema aiue_raw_day1")
-            for table in tables:
-                cursor.execute(f"create table aiue_raw_day1.{table} as select * from {raw}.{table}")
-        day2 = find_inputs(root / "day2")
-        engine("postgres").load(day2, work / "unused.duckdb")
-        with postgres_server.connect() as connection, connection.cursor() as cursor:
-            for table in tables:
-                cursor.execute(
-                    "select column_name from information_schema.columns "
-                    "where table_schema = 'aiue_raw_day1' and table_name = %s",
-                    [table],
-                )
-                columns = ", ".join(row[0] for row in cursor.fetchall())
-                cursor.execute(
-                    f"insert into {raw}.{table} ({columns}) "
-                    f"select {columns} from aiue_raw_day1.{table}"
-                )
-            cursor.execute("drop schema aiue_raw_day1 cascade")
-        run_dbt("build", variables=input_vars(day2), **dbt)
+        _, files = query(
+            "postgres", f"select count(distinct _aiue_source_file) from {raw}.genai_spans"
+        )
+        assert files == [(2,)]
+        results = engine("postgres").work_dir(work / "unused.duckdb") / "target"
+        validated = _node_message(results, "int_aiue__spans_validated")
+        assert validated.startswith("INSERT"), validated  # an incremental insert, not a create
         schema = mart_schema("postgres")
-        incremental = {
+        appended = {
             mart: keyed(query("postgres", f"select * from {schema}.{mart}"), key)
             for mart, key in MARTS.items()
         }
-        run_dbt("build", variables=input_vars(day2), extra_args=["--full-refresh"], **dbt)
+        with pytest.raises(UserError, match="already loaded"):
+            run_pipeline(root / "day2", work / "unused.duckdb", "postgres")
+        assert aiue(run) == 0  # no --input: rebuilt from the raw tables the build holds
+        rebuilt = {
+            mart: keyed(query("postgres", f"select * from {schema}.{mart}"), key)
+            for mart, key in MARTS.items()
+        }
+        run_dbt(
+            "build",
+            variables=input_vars(find_inputs(root / "day2")),
+            extra_args=["--full-refresh"],
+            **dbt,
+        )
         refreshed = {
             mart: keyed(query("postgres", f"select * from {schema}.{mart}"), key)
             for mart, key in MARTS.items()
         }
     duckdb_marts = marts(builds["appended"])
     for mart in MARTS:
-        assert incremental[mart], mart
-        assert differences(refreshed[mart], incremental[mart]) == [], mart
-        assert len(incremental[mart]) == len(duckdb_marts[mart]), mart
+        assert appended[mart], mart
+        assert differences(refreshed[mart], appended[mart]) == [], mart
+        assert differences(appended[mart], rebuilt[mart]) == [], mart
+        assert differences(duckdb_marts[mart], appended[mart]) == [], mart
+
+
+def _node_message(target: Path, model: str) -> str:
+    results = json.loads((target / "run_results.json").read_text())["results"]
+    [message] = [r["message"] for r in results if r["unique_id"].endswith(f".{model}")]
+    return str(message)

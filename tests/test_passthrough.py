@@ -224,7 +224,7 @@ def duckdb_dump(passthrough_build: Build) -> dict[str, Any]:
 def postgres_dump(postgres_server: Any, tmp_path_factory: pytest.TempPathFactory) -> dict:
     work = tmp_path_factory.mktemp("passthrough_postgres")
     with environment(postgres_server.env()):
-        args = ["run", "--input", str(FIXTURE), "--target", "postgres"]
+        args = ["run", "--full-refresh", "--input", str(FIXTURE), "--target", "postgres"]
         assert aiue([*args, "--db", str(work / "aiue.duckdb")]) == 0
         return dump("postgres")
 

@@ -426,7 +426,7 @@ def test_lock_and_atomic_swap_on_other_engines(
     publishes B with DuckDB's numbers for B, and no staging is left over."""
     env = request.getfixturevalue("postgres_env" if target == "postgres" else "spark_publish_env")
     db = tmp_path / "aiue.duckdb"  # where .aiue/ (dbt's target and logs) goes
-    run = ("--target", target, "--db", db)
+    run = ("--target", target, "--db", db, "--full-refresh")  # each run: its folder alone
     built_a = None
     if target == "postgres":
         first = aiue("run", "--quiet", *run, "--input", inputs["A"], env=env)
@@ -500,7 +500,7 @@ def test_postgres_target_schemas_stay_apart_at_once_and_in_sequence(
     until the view is moved."""
     db = tmp_path / "aiue.duckdb"
     env = {schema: {**postgres_env, "AIUE_PG_SCHEMA": schema} for schema in ("s1", "s2")}
-    run = (str(AIUE), "run", "--quiet", "--target", "postgres", "--db", str(db))
+    run = (str(AIUE), "run", "--quiet", "--full-refresh", "--target", "postgres", "--db", str(db))
     started = {
         schema: subprocess.Popen(
             [*run, "--input", str(inputs[name])],

@@ -102,7 +102,7 @@ def build_in_process(
     target: str, data: Path, work: Path, env: dict[str, str], unit_tests: bool = False
 ) -> TelemetryBuild:
     db_path = work / "aiue.duckdb"
-    run = ["run", "--input", str(data), "--target", target, "--db", str(db_path)]
+    run = ["run", "--full-refresh", "--input", str(data), "--target", target, "--db", str(db_path)]
     with environment(env):
         started = time.monotonic()
         assert aiue([*run, *(["--unit-tests"] if unit_tests else [])]) == 0

@@ -248,7 +248,9 @@ def test_comments_reach_the_postgres_catalog(postgres_server: Any, tmp_path: Pat
     saved = {name: os.environ.get(name) for name in env}
     os.environ.update(env)
     try:
-        run_pipeline(FIXTURES / "small", tmp_path / "aiue.duckdb", target="postgres")
+        run_pipeline(
+            FIXTURES / "small", tmp_path / "aiue.duckdb", target="postgres", full_refresh=True
+        )
     finally:
         for name, value in saved.items():
             if value is None:

@@ -353,6 +353,11 @@ BUILD_SCHEMA_VARS: dict[str, str] = {
     "aiue_intermediate_schema": MART_SCHEMA_SUFFIX + INTERMEDIATE_SCHEMA_SUFFIX,
 }
 
+# The incremental models (config materialized=incremental_materialization()) and the schema
+# var of each: a staged Postgres build starts from copies of the published ones, so that an
+# append recomputes only their new days there too.
+INCREMENTAL_MODELS: dict[str, str] = {"int_aiue__spans_validated": "aiue_intermediate_schema"}
+
 # The storage format of the DuckDB files a run creates: DuckDB 2.x writes a format no 1.x client
 # reads (most BI tools and desktop clients bundle 1.x); v1.0.0 is read by DuckDB 1.0 and later.
 # The same default is in profiles.yml (config_options); AIUE_DUCKDB_STORAGE_VERSION overrides

@@ -171,3 +171,23 @@ def test_every_source_table_has_freshness_and_a_loaded_at_field() -> None:
                 assert "aiue_loaded_at_fields" in table.get("loaded_at_field", ""), where
                 freshness = (node.get(table["name"]) or {}).get("+freshness") or node["+freshness"]
                 assert freshness.get("warn_after") or freshness.get("error_after"), where
+
+
+def test_the_incremental_models_are_listed_with_their_schema() -> None:
+    """project.INCREMENTAL_MODELS (what a staged Postgres append copies from the published
+    build) names every model configured incremental, with the schema var of its folder."""
+    from ai_unit_economics.project import INCREMENTAL_MODELS
+
+    folder_var = {
+        "staging": "aiue_staging_schema",
+        "intermediate": "aiue_intermediate_schema",
+        "marts": "aiue_schema",
+    }
+    incremental = {
+        name: folder_var[path.relative_to(MODELS).parts[0]]
+        for name, path in model_sql().items()
+        if "materialized=ai_unit_economics.incremental_materialization()" in path.read_text()
+        or "materialized='incremental'" in path.read_text()
+    }
+    assert incremental, "no incremental model found: is the config written another way?"
+    assert incremental == INCREMENTAL_MODELS

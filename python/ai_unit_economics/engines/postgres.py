@@ -17,7 +17,7 @@ from ..errors import UserError
 from ..ingest.inputs import InputFile
 from ..project import RAW_SCHEMA
 from .dbt_profile import profile_output
-from .raw_export import export_raw_tables, is_nested
+from .raw_export import ExportedTable, export_raw_tables, is_nested
 
 # DuckDB column types of the staged raw tables -> Postgres types; attribute maps and event
 # lists (the otel_traces table) become jsonb, the form staging reads on Postgres.
@@ -78,10 +78,12 @@ def _quote(name: str) -> str:
 
 
 def load_postgres(
-    inputs: dict[str, InputFile | None], raw_schema: str = RAW_SCHEMA
+    inputs: dict[str, InputFile | None], raw_schema: str = RAW_SCHEMA, append: bool = False
 ) -> dict[str, int]:
     """Create <raw_schema>.<table> (aiue_raw unless a run stages it elsewhere) for each input
-    in one transaction; returns the row counts."""
+    in one transaction; returns the row counts. append: add the files' rows to the tables
+    already there, by column name (a column a table lacks is added; one a file lacks is
+    null), as load_duckdb does."""
     with tempfile.TemporaryDirectory(prefix="aiue_pg_load_") as scratch:
         exported = export_raw_tables(inputs, Path(scratch), "csv")
         connection = connect()
@@ -89,19 +91,80 @@ def load_postgres(
             with connection, connection.cursor() as cursor:
                 cursor.execute(f"create schema if not exists {raw_schema}")
                 for table in exported:
-                    relation = f"{raw_schema}.{_quote(table.table)}"
-                    columns = ", ".join(
-                        f"{_quote(name)} {_pg_type(kind)}" for name, kind in table.columns
-                    )
-                    cursor.execute(f"drop table if exists {relation} cascade")
-                    cursor.execute(f"create table {relation} ({columns})")
-                    with table.path.open(encoding="utf-8", newline="") as handle:
-                        cursor.copy_expert(
-                            f"copy {relation} from stdin with (format csv, header false)", handle
-                        )
+                    existing = _columns(cursor, raw_schema, table.table) if append else {}
+                    if existing:
+                        _append_table(cursor, raw_schema, table, existing)
+                    else:
+                        _create_table(cursor, f"{raw_schema}.{_quote(table.table)}", table)
         finally:
             connection.close()
     return {table.table: table.rows for table in exported}
+
+
+def _create_table(
+    cursor: Any, relation: str, table: ExportedTable, temporary: bool = False
+) -> None:
+    columns = ", ".join(f"{_quote(name)} {_pg_type(kind)}" for name, kind in table.columns)
+    if not temporary:
+        cursor.execute(f"drop table if exists {relation} cascade")
+    cursor.execute(f"create {'temporary ' if temporary else ''}table {relation} ({columns})")
+    with table.path.open(encoding="utf-8", newline="") as handle:
+        cursor.copy_expert(f"copy {relation} from stdin with (format csv, header false)", handle)
+
+
+def _columns(cursor: Any, schema: str, table: str) -> dict[str, str]:
+    """A table's columns and their types as Postgres spells them ({} when there is none)."""
+    cursor.execute(
+        "select attribute.attname, format_type(attribute.atttypid, attribute.atttypmod) "
+        "from pg_attribute as attribute "
+        "join pg_class as relation on relation.oid = attribute.attrelid "
+        "join pg_namespace as namespace on namespace.oid = relation.relnamespace "
+        "where namespace.nspname = %s and relation.relname = %s "
+        "and attribute.attnum > 0 and not attribute.attisdropped order by attribute.attnum",
+        [schema, table],
+    )
+    return dict(cursor.fetchall())
+
+
+def _append_table(cursor: Any, schema: str, table: ExportedTable, existing: dict[str, str]) -> None:
+    """COPY the file beside the table, then insert its rows by column name, each cast to the
+    table's type."""
+    relation = f"{schema}.{_quote(table.table)}"
+    new = _quote(f"{table.table}__aiue_new")
+    _create_table(cursor, new, table, temporary=True)
+    for name, kind in table.columns:
+        if name not in existing:
+            cursor.execute(f"alter table {relation} add column {_quote(name)} {_pg_type(kind)}")
+            existing[name] = _pg_type(kind)
+    names = [name for name, _ in table.columns]
+    cursor.execute(
+        f"insert into {relation} ({', '.join(_quote(name) for name in names)}) "
+        f"select {', '.join(f'cast({_quote(name)} as {existing[name]})' for name in names)} "
+        f"from {new}"
+    )
+    cursor.execute(f"drop table {new}")
+
+
+def raw_tables(schema: str) -> list[str]:
+    """The tables of a raw schema ([] when it does not exist)."""
+    connection = connect()
+    try:
+        with connection, connection.cursor() as cursor:
+            cursor.execute(
+                "select table_name from information_schema.tables where table_schema = %s "
+                "and table_type = 'BASE TABLE' order by 1",
+                [schema],
+            )
+            return [row[0] for row in cursor.fetchall()]
+    finally:
+        connection.close()
+
+
+def copy_tables(cursor: Any, source: str, target: str, tables: list[str]) -> None:
+    """Copy tables of one schema into another (created if need be), rows and column types."""
+    cursor.execute(f"create schema if not exists {target}")
+    for table in tables:
+        cursor.execute(f"create table {target}.{_quote(table)} as table {source}.{_quote(table)}")
 
 
 def describe_target() -> str:

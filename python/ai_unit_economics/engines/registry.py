@@ -23,7 +23,7 @@ from typing import Any, ClassVar
 
 from ..errors import UserError
 from ..ingest.inputs import InputFile
-from ..project import BUILD_SCHEMA_VARS, MART_SCHEMA_SUFFIX, RAW_SCHEMA
+from ..project import BUILD_SCHEMA_VARS, INCREMENTAL_MODELS, MART_SCHEMA_SUFFIX, RAW_SCHEMA
 from ..ui.console import UI
 from .build_record import BuildRecord, read_record, record_tables, sql_text
 from .dbt_profile import profile_output, work_dir_for
@@ -531,11 +531,16 @@ class Postgres(Engine):
         raw_schema: str | None = None,
         append: bool = False,
     ) -> dict[str, int]:
-        # holds_raw_data is False here: every run replaces the raw tables (docs/performance.md).
         from .postgres import load_postgres
 
         self.require()
-        return load_postgres(inputs, raw_schema or self.raw_schema())
+        return load_postgres(inputs, raw_schema or self.raw_schema(), append)
+
+    def holds_raw_data(self, db_path: Path) -> bool:
+        from .postgres import raw_tables
+
+        self.require()
+        return bool(raw_tables(self.raw_schema()))
 
     # A run builds into <schema>_aiue__staging (and the staging and intermediate schemas beside
     # it) and <schema>_aiue_raw__staging, then renames all of them onto the published schemas in
@@ -559,6 +564,8 @@ class Postgres(Engine):
                 published_all = (*self.build_schemas().values(), self.raw_schema())
                 leftovers = [schema + suffix for schema in published_all for suffix in SUFFIXES]
                 _drop_schemas(cursor, leftovers, refuse=True)
+                if not full_refresh:
+                    self._copy_published(cursor, raw)
         finally:
             connection.close()
         return Staged(
@@ -568,6 +575,23 @@ class Postgres(Engine):
             variables={**self.build_schema_vars(STAGING_SUFFIX), "aiue_source_schema": raw},
             mart_schema=marts,
         )
+
+    def _copy_published(self, cursor: Any, staged_raw: str) -> None:
+        """An append starts from the published build: its raw tables (with the build's record)
+        and its incremental models, copied into the staged schemas (Postgres cannot share a
+        table between two schemas, and the published ones stay readable until the swap)."""
+        from .postgres import copy_tables, raw_tables
+
+        copy_tables(cursor, self.raw_schema(), staged_raw, raw_tables(self.raw_schema()))
+        published, staged = self.build_schemas(), self.build_schemas(STAGING_SUFFIX)
+        for model, var in INCREMENTAL_MODELS.items():
+            cursor.execute(
+                "select 1 from information_schema.tables where table_schema = %s "
+                "and table_name = %s",
+                [published[var], model],
+            )
+            if cursor.fetchone():
+                copy_tables(cursor, published[var], staged[var], [model])
 
     def publish(self, staged: Staged) -> list[str] | None:
         from .postgres import connect
