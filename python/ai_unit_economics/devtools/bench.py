@@ -16,7 +16,11 @@ intents):
   and again on the same database (dbt reuses the parse), and `aiue metrics` on that build;
 - an incremental run: one more day (1/30 of N) with its labels and late labels for a third
   of the earlier intents, appended; its CPU as a share of the full build's;
-- OTLP input, when `--otlp-mb` is given: an OTLP JSON export of that size loaded and built.
+- OTLP input, when `--otlp-mb` is given: an OTLP JSON export of that size loaded and built;
+- Postgres, when `--postgres` is given: `aiue run --target postgres` on the same files, then
+  the same appended day; CPU here is the run's plus the Postgres server's (its postmaster and
+  every backend, read from /proc), since the work happens in the server. The server is the
+  one AIUE_PG_* names, or one the test harness starts (tests/harness/postgres.py).
 
 docs/performance.md says what each line means and records runs.
 
@@ -32,6 +36,8 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -234,7 +240,9 @@ def slowest_nodes(db: Path, count: int = 5) -> list[tuple[str, float]]:
 # --- the runs ---------------------------------------------------------------------------------
 
 
-def run(calls: int, work: Path, incremental: bool, otlp_mb: float | None) -> list[str]:
+def run(
+    calls: int, work: Path, incremental: bool, otlp_mb: float | None, postgres: bool = False
+) -> list[str]:
     lines = [
         f"calls                        {calls:>12,}",
         f"machine                      {os.cpu_count():>12} cores, load average "
@@ -266,6 +274,8 @@ def run(calls: int, work: Path, incremental: bool, otlp_mb: float | None) -> lis
         lines += incremental_run(calls, work, db, full.cpu_s, built)
     if otlp_mb:
         lines += otlp_run(otlp_mb, work / "otlp")
+    if postgres:
+        lines += postgres_runs(calls, work, data)
     return lines
 
 
@@ -321,14 +331,95 @@ def otlp_run(megabytes: float, work: Path) -> list[str]:
     ]
 
 
+def postgres_runs(calls: int, work: Path, data: Path) -> list[str]:
+    """The full build and the appended day on Postgres, CPU counted in the client and in the
+    server (the server's share is most of it)."""
+    with postgres_server() as env:
+        postmaster = _postmaster_pid(env)
+        db = ["--db", str(work / "pg" / "unused.duckdb"), "--target", "postgres", "--quiet"]
+        before = _server_cpu(postmaster)
+        full = measured(aiue("run", "--full-refresh", "--input", str(data), *db), env)
+        full_cpu = full.cpu_s + _server_cpu(postmaster) - before
+        new_calls = calls // 30 // CALLS_PER_INTENT * CALLS_PER_INTENT
+        day = work / "pg_day"
+        write_parquet(day, new_calls, first_call=calls, first_day="2026-10-31", days=1)
+        add_late_labels(day, calls)
+        before = _server_cpu(postmaster)
+        appended = measured(aiue("run", "--input", str(day), *db), env)
+        appended_cpu = appended.cpu_s + _server_cpu(postmaster) - before
+    return [
+        f"Postgres: aiue run           {full.wall_s:>12.2f} s wall {full_cpu:>9.2f} s CPU "
+        f"(client {full.cpu_s:.2f})",
+        f"Postgres: append a day       {appended.wall_s:>12.2f} s wall {appended_cpu:>9.2f} s CPU "
+        f"= {appended_cpu / full_cpu:.2f} of the full build",
+    ]
+
+
+@contextmanager
+def postgres_server() -> Iterator[dict[str, str]]:
+    """AIUE_PG_* from the environment when AIUE_PG_PORT is set, else a server of the test
+    harness's, started for the bench and stopped after it."""
+    if os.environ.get("AIUE_PG_PORT"):
+        yield {}
+        return
+    sys.path.insert(0, str(Path(__file__).resolve().parents[3]))
+    from tests.harness.postgres import PostgresServer  # noqa: PLC0415 - a checkout's harness
+
+    server = PostgresServer().start()
+    try:
+        yield server.env()
+    finally:
+        server.stop()
+
+
+def _postmaster_pid(env: dict[str, str]) -> int:
+    import psycopg2  # noqa: PLC0415 - only with --postgres
+
+    names = ("AIUE_PG_HOST", "AIUE_PG_PORT", "AIUE_PG_USER", "AIUE_PG_PASSWORD", "AIUE_PG_DBNAME")
+    settings = {name: env.get(name) or os.environ.get(name) for name in names}
+    connection = psycopg2.connect(
+        host=settings["AIUE_PG_HOST"] or "127.0.0.1",
+        port=settings["AIUE_PG_PORT"],
+        user=settings["AIUE_PG_USER"],
+        password=settings["AIUE_PG_PASSWORD"] or None,
+        dbname=settings["AIUE_PG_DBNAME"],
+    )
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("show data_directory")
+            data_directory = Path(cursor.fetchone()[0])
+    finally:
+        connection.close()
+    return int((data_directory / "postmaster.pid").read_text().split()[0])
+
+
+def _server_cpu(postmaster: int) -> float:
+    """CPU seconds of the postmaster, of the backends it reaped (its children's times) and of
+    those still running."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        pid, parent = int(stat.parent.name), int(fields[1])
+        if pid == postmaster:
+            total += sum(int(value) for value in fields[11:15])  # utime stime cutime cstime
+        elif parent == postmaster:
+            total += int(fields[11]) + int(fields[12])
+    return total / ticks
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--calls", type=int, default=1_000_000)
     parser.add_argument("--no-incremental", action="store_true", help="skip the appended runs")
     parser.add_argument("--otlp-mb", type=float, help="also build an OTLP export of this size")
+    parser.add_argument("--postgres", action="store_true", help="also build and append on Postgres")
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="aiue_bench_") as folder:
-        lines = run(args.calls, Path(folder), not args.no_incremental, args.otlp_mb)
+        lines = run(args.calls, Path(folder), not args.no_incremental, args.otlp_mb, args.postgres)
     print("\n".join(["", *lines]))
     return 0
 

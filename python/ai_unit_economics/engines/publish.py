@@ -98,7 +98,7 @@ class FileRunLock:
                 break
             except BlockingIOError:
                 if time.monotonic() >= deadline:
-                    holder = self.holder()
+                    holder = self._holder_when_written()
                     handle.close()
                     raise busy_error(self.what, holder, wait) from None
                 time.sleep(POLL_SECONDS)
@@ -113,6 +113,14 @@ class FileRunLock:
             return Holder(**json.loads(self.path.read_text(encoding="utf-8")))
         except (OSError, ValueError, TypeError):
             return None  # the holder has not written itself down yet
+
+    def _holder_when_written(self, seconds: float = 2.0) -> Holder | None:
+        """The holder, read again for a moment when it has just taken the lock and not yet
+        written itself down (between its flock and its write)."""
+        deadline = time.monotonic() + seconds
+        while (holder := self.holder()) is None and time.monotonic() < deadline:
+            time.sleep(0.05)
+        return holder
 
     def release(self) -> None:
         if self._handle is not None:
