@@ -156,7 +156,15 @@ def hostile_spark(
     spark_engine: dict[str, str], tmp_path_factory: pytest.TempPathFactory
 ) -> dict[str, Any]:
     work = tmp_path_factory.mktemp("hostile_spark")
-    run = [sys.executable, "-m", "ai_unit_economics.cli", "run", "--input", str(HOSTILE)]
+    run = [
+        sys.executable,
+        "-m",
+        "ai_unit_economics.cli",
+        "run",
+        "--full-refresh",
+        "--input",
+        str(HOSTILE),
+    ]
     _child([*run, "--target", "spark", "--db", str(work / "aiue.duckdb")], work, spark_engine)
     out = work / "collected.pickle"
     _child([sys.executable, "-c", DUMP_SCRIPT, str(ROOT), "spark", str(out)], work, spark_engine)

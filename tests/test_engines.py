@@ -443,7 +443,7 @@ def spark_build(
     work = tmp_path_factory.mktemp("spark")
     db_path, out = work / "aiue.duckdb", work / "dump.pickle"
     started = time.monotonic()
-    run = [sys.executable, "-m", "ai_unit_economics.cli", "run", "--unit-tests"]
+    run = [sys.executable, "-m", "ai_unit_economics.cli", "run", "--unit-tests", "--full-refresh"]
     run_child(
         [*run, "--input", str(engine_input), "--target", "spark", "--db", str(db_path)],
         work,

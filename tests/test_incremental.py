@@ -7,7 +7,11 @@ from __future__ import annotations
 
 import csv
 import json
+import os
+import pickle
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +28,7 @@ from ai_unit_economics.ingest.inputs import find_inputs
 from ai_unit_economics.project import RAW_SCHEMA
 from ai_unit_economics.samples.synthetic import generate
 from tests.mart_comparison import MARTS, differences, keyed
-from tests.test_engines import environment
+from tests.test_engines import DUMP_SCRIPT, ROOT, environment, run_child
 
 pytestmark = [pytest.mark.dbt, pytest.mark.postgres]
 
@@ -245,3 +249,50 @@ def _node_message(target: Path, model: str) -> str:
     results = json.loads((target / "run_results.json").read_text())["results"]
     [message] = [r["message"] for r in results if r["unique_id"].endswith(f".{model}")]
     return str(message)
+
+
+@pytest.mark.spark
+def test_spark_append_equals_duckdbs(
+    spark_engine: dict[str, str], builds: dict[str, object]
+) -> None:
+    """`aiue run --target spark` on a build an earlier run made appends the folder (the new
+    generation's raw tables are the published rows plus the files'), refuses a file it
+    already holds, and its marts then equal DuckDB's appended build row by row. Each run is a
+    child process: one Spark session per process, as a user runs it."""
+    root = builds["root"]
+    work = root / "spark"
+    work.mkdir()
+    run = [sys.executable, "-m", "ai_unit_economics.cli", "run", "--target", "spark"]
+    run += ["--db", str(work / "unused.duckdb")]
+    run_child([*run, "--full-refresh", "--input", str(root / "day1")], work, spark_engine, "day1")
+    run_child([*run, "--input", str(root / "day2")], work, spark_engine, "day2 appended")
+    again = subprocess.run(
+        [*run, "--input", str(root / "day2")],
+        cwd=work,
+        env={
+            **{k: v for k, v in os.environ.items() if not k.startswith("PYSPARK_")},
+            **spark_engine,
+        },
+        capture_output=True,
+        text=True,
+        timeout=1500,
+    )
+    assert again.returncode == 2, again.stderr[-2000:]
+    assert "already loaded" in again.stderr
+    out = work / "dump.pickle"
+    run_child(
+        [sys.executable, "-c", DUMP_SCRIPT, str(ROOT), "spark", str(out)],
+        work,
+        spark_engine,
+        "dump",
+    )
+    with out.open("rb") as handle:
+        dumped = pickle.load(handle)
+    spans = dumped["raw"]["genai_spans"]
+    files = {row[spans[0].index("_aiue_source_file")] for row in spans[1]}
+    assert len(files) == 2
+    duckdb_marts = marts(builds["appended"])
+    for mart, key in MARTS.items():
+        spark_mart = keyed(dumped["marts"][mart], key)
+        assert spark_mart, mart
+        assert differences(duckdb_marts[mart], spark_mart) == [], mart

@@ -135,7 +135,15 @@ def spark_telemetry(
     """Built in one child process and read back in another, as tests/test_engines.py does."""
     work = tmp_path_factory.mktemp("spark")
     out = work / "dump.pickle"
-    run = [sys.executable, "-m", "ai_unit_economics.cli", "run", "--input", str(telemetry_input)]
+    run = [
+        sys.executable,
+        "-m",
+        "ai_unit_economics.cli",
+        "run",
+        "--full-refresh",
+        "--input",
+        str(telemetry_input),
+    ]
     run_child([*run, "--target", "spark", "--db", str(work / "x.duckdb")], work, spark_engine,
               "spark telemetry run")  # fmt: skip
     run_child([sys.executable, "-c", DUMP_SCRIPT, str(ROOT), "spark", str(out)], work,

@@ -105,14 +105,12 @@ def run_pipeline(
 def _check_buildable(
     inputs: dict[str, InputFile | None], input_dir: Path | None, rebuild: bool, where: str
 ) -> None:
-    """A first build, a full refresh, or any run on Spark (it builds from the folder each
-    time) needs spans: a UserError saying what to pass."""
+    """A first build or a full refresh needs spans: a UserError saying what to pass."""
     if rebuild and input_dir is None:
         raise UserError(
             f"{where} holds no build to rebuild here (a rebuild without --input reads the raw "
-            "data an earlier run loaded: a DuckDB file, or the raw schema on Postgres; on "
-            "Spark every run builds from its folder). Pass --input DIR, a folder holding your "
-            "spans (see docs/telemetry.md)."
+            "data an earlier run loaded: a DuckDB file, or the raw schema on Postgres and "
+            "Spark). Pass --input DIR, a folder holding your spans (see docs/telemetry.md)."
         )
     check_has_spans(inputs, input_dir or Path("."))
 

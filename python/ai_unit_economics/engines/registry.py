@@ -684,11 +684,18 @@ class Spark(Engine):
         raw_schema: str | None = None,
         append: bool = False,
     ) -> dict[str, int]:
-        # holds_raw_data is False here: every run replaces the raw tables (docs/performance.md).
         from .spark import load_spark
 
         self.require()
-        return load_spark(inputs, raw_schema or self.raw_schema())
+        return load_spark(
+            inputs, raw_schema or self.raw_schema(), self.raw_schema() if append else None
+        )
+
+    def holds_raw_data(self, db_path: Path) -> bool:
+        from .spark import raw_tables
+
+        self.require()
+        return bool(raw_tables(self.raw_schema()))
 
     # Spark cannot rename a database nor move a table to another one, and has no transaction
     # over several tables. A run builds into new databases (<schema>_aiue__g<time>,
@@ -704,6 +711,14 @@ class Spark(Engine):
     def stage(self, db_path: Path, full_refresh: bool) -> Staged:
         self.require()
         generation = "__g" + datetime.now(UTC).strftime("%Y%m%d%H%M%S%f")
+        if not full_refresh:
+            # An append or a rebuild starts from the published raw tables and the build's
+            # record; load() then rewrites the tables that get new rows.
+            from .spark import copy_tables, raw_tables
+
+            copy_tables(
+                self.raw_schema(), self.raw_schema() + generation, raw_tables(self.raw_schema())
+            )
         return Staged(
             db_path=db_path,
             published_path=db_path,

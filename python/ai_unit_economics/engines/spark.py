@@ -67,19 +67,56 @@ def spark_session() -> Any:
         ) from error
 
 
-def load_spark(inputs: dict[str, InputFile | None], raw_schema: str = RAW_SCHEMA) -> dict[str, int]:
+def load_spark(
+    inputs: dict[str, InputFile | None],
+    raw_schema: str = RAW_SCHEMA,
+    append_to: str | None = None,
+) -> dict[str, int]:
     """Create (replace) <raw_schema>.<table> (aiue_raw unless a run stages it elsewhere) for
-    each input; returns the row counts."""
+    each input; returns the row counts. append_to: the published raw schema whose rows each
+    table keeps, the files' rows added by column name (a column a table lacks is added; one a
+    file lacks is null; each value cast to the table's type)."""
     spark = spark_session()
     with tempfile.TemporaryDirectory(prefix="aiue_spark_load_") as scratch:
         exported = export_raw_tables(inputs, Path(scratch), "parquet")
         spark.sql(f"create database if not exists {raw_schema}")
         for table in exported:
             frame = spark.read.parquet(str(table.path))
+            if append_to is not None and spark.catalog.tableExists(f"{append_to}.{table.table}"):
+                frame = _appended(spark.table(f"{append_to}.{table.table}"), frame)
             frame.write.mode("overwrite").format("parquet").saveAsTable(
                 f"{raw_schema}.{table.table}"
             )
     return {table.table: table.rows for table in exported}
+
+
+def _appended(held: Any, new: Any) -> Any:
+    """The held rows, then the new ones by column name, cast to the held columns' types."""
+    from pyspark.sql.functions import col
+
+    types = dict(held.dtypes)
+    for name, kind in new.dtypes:
+        if name in types and types[name] != kind:
+            new = new.withColumn(name, col(name).cast(types[name]))
+    return held.unionByName(new, allowMissingColumns=True)
+
+
+def raw_tables(raw_schema: str) -> list[str]:
+    """The tables (or, published, views) of a raw schema; [] when it does not exist."""
+    spark = spark_session()
+    if not spark.catalog.databaseExists(raw_schema):
+        return []
+    return sorted(table.name for table in spark.catalog.listTables(raw_schema))
+
+
+def copy_tables(source: str, target: str, tables: list[str]) -> None:
+    """Copy a schema's tables (or views) into another as Parquet tables."""
+    spark = spark_session()
+    spark.sql(f"create database if not exists {target}")
+    for table in tables:
+        spark.table(f"{source}.{table}").write.mode("overwrite").format("parquet").saveAsTable(
+            f"{target}.{table}"
+        )
 
 
 def describe_target(raw_schema: str = RAW_SCHEMA) -> str:
