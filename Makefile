@@ -42,8 +42,9 @@ test: $(VENV)/.installed-dev browser
 	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile --no-loadscope-reorder --durations=20
 
 # Prints the full build's time as a ratio of a one-statement lower bound, same run, same data.
-bench: $(VENV)/.installed
-	$(BIN)/python -m ai_unit_economics.devtools.bench --calls $(or $(CALLS),1000000)
+# POSTGRES=1 also builds and appends on a Postgres the test harness starts (dev install).
+bench: $(VENV)/.installed$(if $(POSTGRES),-dev)
+	$(BIN)/python -m ai_unit_economics.devtools.bench --calls $(or $(CALLS),1000000) $(if $(POSTGRES),--postgres)
 
 # dbt-project-evaluator over the package as a user's project installs it (docs/evaluator.md):
 # local copies of dbt-labs/dbt-project-evaluator and dbt-labs/dbt-utils (checkouts or git
