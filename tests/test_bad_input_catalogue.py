@@ -6,10 +6,7 @@ file and row (no build). Expected outcomes are worked out by hand in the fixture
 
 from __future__ import annotations
 
-import pickle
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +16,7 @@ from ai_unit_economics.cli import main as aiue
 from ai_unit_economics.engines.warehouse import mart_schema, query
 
 from .conftest import FIXTURES
-from .test_engines import ROOT, environment
+from .test_engines import environment, spark_cli, spark_dump
 
 pytestmark = [pytest.mark.dbt, pytest.mark.spark]
 
@@ -123,16 +120,6 @@ with open(sys.argv[3], "wb") as handle:
 """
 
 
-def _child(args: list[str], cwd: Path, env: dict[str, str]) -> None:
-    import os
-
-    child_env = {k: v for k, v in os.environ.items() if not k.startswith("PYSPARK_")}
-    result = subprocess.run(
-        args, cwd=cwd, env={**child_env, **env}, capture_output=True, text=True, timeout=1500
-    )
-    assert result.returncode == 0, f"{result.stdout[-4000:]}\n{result.stderr[-3000:]}"
-
-
 @pytest.fixture(scope="module")
 def hostile_duckdb(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     db_path = tmp_path_factory.mktemp("hostile_duckdb") / "aiue.duckdb"
@@ -156,20 +143,8 @@ def hostile_spark(
     spark_engine: dict[str, str], tmp_path_factory: pytest.TempPathFactory
 ) -> dict[str, Any]:
     work = tmp_path_factory.mktemp("hostile_spark")
-    run = [
-        sys.executable,
-        "-m",
-        "ai_unit_economics.cli",
-        "run",
-        "--full-refresh",
-        "--input",
-        str(HOSTILE),
-    ]
-    _child([*run, "--target", "spark", "--db", str(work / "aiue.duckdb")], work, spark_engine)
-    out = work / "collected.pickle"
-    _child([sys.executable, "-c", DUMP_SCRIPT, str(ROOT), "spark", str(out)], work, spark_engine)
-    with out.open("rb") as handle:
-        return pickle.load(handle)
+    spark_cli(["run", "--full-refresh", "--input", str(HOSTILE)], work, spark_engine, "spark run")
+    return spark_dump(work, spark_engine, DUMP_SCRIPT)
 
 
 ENGINES = ["duckdb", "postgres", "spark"]

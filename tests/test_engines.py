@@ -421,6 +421,23 @@ def run_child(args: list[str], cwd: Path, env: dict[str, str], what: str) -> Non
     )
 
 
+def spark_cli(args: list[str], work: Path, env: dict[str, str], what: str) -> None:
+    """`aiue <args> --target spark` in a child process of its own (one Spark session per
+    process, as a user runs it), with .aiue/ beside work/aiue.duckdb."""
+    cli = [sys.executable, "-m", "ai_unit_economics.cli", *args]
+    run_child([*cli, "--target", "spark", "--db", str(work / "aiue.duckdb")], work, env, what)
+
+
+def spark_dump(work: Path, env: dict[str, str], script: str = DUMP_SCRIPT) -> Any:
+    """What `script` (argv: repo root, target, out file; DUMP_SCRIPT: dump("spark")) reads in a
+    second child process: a fresh session from profiles.yml, as `aiue metrics --target spark`
+    gets it."""
+    out = work / "dump.pickle"
+    run_child([sys.executable, "-c", script, str(ROOT), "spark", str(out)], work, env, "read-back")
+    with out.open("rb") as handle:
+        return pickle.load(handle)
+
+
 @pytest.fixture(scope="module")
 def duckdb_build(engine_input: Path, tmp_path_factory: pytest.TempPathFactory) -> EngineBuild:
     return build_in_process("duckdb", engine_input, tmp_path_factory.mktemp("duckdb"), {})
@@ -441,27 +458,14 @@ def spark_build(
     """`aiue run --target spark` in one child process, the read-back in a second one (a fresh
     session from profiles.yml, as `aiue metrics --target spark` gets it)."""
     work = tmp_path_factory.mktemp("spark")
-    db_path, out = work / "aiue.duckdb", work / "dump.pickle"
     started = time.monotonic()
-    run = [sys.executable, "-m", "ai_unit_economics.cli", "run", "--unit-tests", "--full-refresh"]
-    run_child(
-        [*run, "--input", str(engine_input), "--target", "spark", "--db", str(db_path)],
-        work,
-        spark_engine,
-        "spark run",
-    )
+    run = ["run", "--unit-tests", "--full-refresh", "--input", str(engine_input)]
+    spark_cli(run, work, spark_engine, "spark run")
     seconds = time.monotonic() - started
-    run_child(
-        [sys.executable, "-c", DUMP_SCRIPT, str(ROOT), "spark", str(out)],
-        work,
-        spark_engine,
-        "spark read-back",
-    )
+    dumped = spark_dump(work, spark_engine)
     print(
         f"\nspark build: {seconds:.1f} s (read-back {time.monotonic() - started - seconds:.1f} s)"
     )
-    with out.open("rb") as handle:
-        dumped = pickle.load(handle)
     return EngineBuild(
         "spark",
         seconds,

@@ -8,7 +8,6 @@ from __future__ import annotations
 import csv
 import json
 import os
-import pickle
 import shutil
 import subprocess
 import sys
@@ -28,7 +27,7 @@ from ai_unit_economics.ingest.inputs import find_inputs
 from ai_unit_economics.project import RAW_SCHEMA
 from ai_unit_economics.samples.synthetic import generate
 from tests.mart_comparison import MARTS, differences, keyed
-from tests.test_engines import DUMP_SCRIPT, ROOT, environment, run_child
+from tests.test_engines import environment, spark_cli, spark_dump
 
 pytestmark = [pytest.mark.dbt, pytest.mark.postgres]
 
@@ -262,12 +261,11 @@ def test_spark_append_equals_duckdbs(
     root = builds["root"]
     work = root / "spark"
     work.mkdir()
-    run = [sys.executable, "-m", "ai_unit_economics.cli", "run", "--target", "spark"]
-    run += ["--db", str(work / "unused.duckdb")]
-    run_child([*run, "--full-refresh", "--input", str(root / "day1")], work, spark_engine, "day1")
-    run_child([*run, "--input", str(root / "day2")], work, spark_engine, "day2 appended")
+    spark_cli(["run", "--full-refresh", "--input", str(root / "day1")], work, spark_engine, "day1")
+    spark_cli(["run", "--input", str(root / "day2")], work, spark_engine, "day2 appended")
+    cli = [sys.executable, "-m", "ai_unit_economics.cli", "run", "--input", str(root / "day2")]
     again = subprocess.run(
-        [*run, "--input", str(root / "day2")],
+        [*cli, "--target", "spark", "--db", str(work / "aiue.duckdb")],
         cwd=work,
         env={
             **{k: v for k, v in os.environ.items() if not k.startswith("PYSPARK_")},
@@ -279,15 +277,7 @@ def test_spark_append_equals_duckdbs(
     )
     assert again.returncode == 2, again.stderr[-2000:]
     assert "already loaded" in again.stderr
-    out = work / "dump.pickle"
-    run_child(
-        [sys.executable, "-c", DUMP_SCRIPT, str(ROOT), "spark", str(out)],
-        work,
-        spark_engine,
-        "dump",
-    )
-    with out.open("rb") as handle:
-        dumped = pickle.load(handle)
+    dumped = spark_dump(work, spark_engine)
     spans = dumped["raw"]["genai_spans"]
     files = {row[spans[0].index("_aiue_source_file")] for row in spans[1]}
     assert len(files) == 2

@@ -12,9 +12,7 @@ against the values derived by hand in the fixture README.
 
 from __future__ import annotations
 
-import pickle
 import shutil
-import sys
 import time
 from dataclasses import dataclass
 from datetime import datetime
@@ -29,7 +27,7 @@ from ai_unit_economics.engines.warehouse import mart_schema, query
 
 from .harness.unit_tests import conditional_unit_tests, not_passed
 from .mart_comparison import differences, keyed
-from .test_engines import data_test_results, environment, run_child, unit_test_results
+from .test_engines import data_test_results, environment, spark_cli, spark_dump, unit_test_results
 
 pytestmark = [pytest.mark.dbt, pytest.mark.spark]
 
@@ -134,22 +132,9 @@ def spark_telemetry(
 ) -> TelemetryBuild:
     """Built in one child process and read back in another, as tests/test_engines.py does."""
     work = tmp_path_factory.mktemp("spark")
-    out = work / "dump.pickle"
-    run = [
-        sys.executable,
-        "-m",
-        "ai_unit_economics.cli",
-        "run",
-        "--full-refresh",
-        "--input",
-        str(telemetry_input),
-    ]
-    run_child([*run, "--target", "spark", "--db", str(work / "x.duckdb")], work, spark_engine,
-              "spark telemetry run")  # fmt: skip
-    run_child([sys.executable, "-c", DUMP_SCRIPT, str(ROOT), "spark", str(out)], work,
-              spark_engine, "spark read-back")  # fmt: skip
-    with out.open("rb") as handle:
-        tables = pickle.load(handle)
+    run = ["run", "--full-refresh", "--input", str(telemetry_input)]
+    spark_cli(run, work, spark_engine, "spark telemetry run")
+    tables = spark_dump(work, spark_engine, DUMP_SCRIPT)
     return TelemetryBuild("spark", tables, data_test_results(work))
 
 

@@ -145,19 +145,14 @@ def _append_table(cursor: Any, schema: str, table: ExportedTable, existing: dict
     cursor.execute(f"drop table {new}")
 
 
-def raw_tables(schema: str) -> list[str]:
-    """The tables of a raw schema ([] when it does not exist)."""
-    connection = connect()
-    try:
-        with connection, connection.cursor() as cursor:
-            cursor.execute(
-                "select table_name from information_schema.tables where table_schema = %s "
-                "and table_type = 'BASE TABLE' order by 1",
-                [schema],
-            )
-            return [row[0] for row in cursor.fetchall()]
-    finally:
-        connection.close()
+def tables_in(cursor: Any, schema: str) -> list[str]:
+    """The tables of a schema ([] when it does not exist)."""
+    cursor.execute(
+        "select table_name from information_schema.tables where table_schema = %s "
+        "and table_type = 'BASE TABLE' order by 1",
+        [schema],
+    )
+    return [row[0] for row in cursor.fetchall()]
 
 
 def copy_tables(cursor: Any, source: str, target: str, tables: list[str]) -> None:

@@ -77,7 +77,12 @@ class Engine(ABC):
 
     def holds_raw_data(self, db_path: Path) -> bool:
         """Whether an earlier run left raw tables that a new folder appends to."""
-        return False
+        _, rows = self.query(
+            "select count(*) from information_schema.tables "
+            f"where table_schema = '{self.raw_schema()}'",
+            db_path,
+        )
+        return bool(rows[0][0])
 
     # --- the build's record: files loaded (by content), seeds used (build_record.py) ----------
 
@@ -245,11 +250,7 @@ class DuckDB(Engine):
         if not db_path.exists():
             return False
         self.prepare_build(db_path)
-        _, rows = self.query(
-            f"select count(*) from information_schema.tables where table_schema = '{RAW_SCHEMA}'",
-            db_path,
-        )
-        return bool(rows[0][0])
+        return super().holds_raw_data(db_path)
 
     def run_lock(self, db_path: Path) -> Any:
         self.prepare_build(db_path)  # a read-only folder says so before the lock file
@@ -536,12 +537,6 @@ class Postgres(Engine):
         self.require()
         return load_postgres(inputs, raw_schema or self.raw_schema(), append)
 
-    def holds_raw_data(self, db_path: Path) -> bool:
-        from .postgres import raw_tables
-
-        self.require()
-        return bool(raw_tables(self.raw_schema()))
-
     # A run builds into <schema>_aiue__staging (and the staging and intermediate schemas beside
     # it) and <schema>_aiue_raw__staging, then renames all of them onto the published schemas in
     # one transaction: readers see the old build or the new, never a mix. Every schema it
@@ -580,17 +575,12 @@ class Postgres(Engine):
         """An append starts from the published build: its raw tables (with the build's record)
         and its incremental models, copied into the staged schemas (Postgres cannot share a
         table between two schemas, and the published ones stay readable until the swap)."""
-        from .postgres import copy_tables, raw_tables
+        from .postgres import copy_tables, tables_in
 
-        copy_tables(cursor, self.raw_schema(), staged_raw, raw_tables(self.raw_schema()))
+        copy_tables(cursor, self.raw_schema(), staged_raw, tables_in(cursor, self.raw_schema()))
         published, staged = self.build_schemas(), self.build_schemas(STAGING_SUFFIX)
         for model, var in INCREMENTAL_MODELS.items():
-            cursor.execute(
-                "select 1 from information_schema.tables where table_schema = %s "
-                "and table_name = %s",
-                [published[var], model],
-            )
-            if cursor.fetchone():
+            if model in tables_in(cursor, published[var]):
                 copy_tables(cursor, published[var], staged[var], [model])
 
     def publish(self, staged: Staged) -> list[str] | None:
